@@ -1,0 +1,549 @@
+"""`AimhubClient` and `AsyncAimhubClient`: the only I/O in the core (send, sleep, pump bytes)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, SecretStr
+
+from aimhub._config import ClientConfig, TimeoutLike
+from aimhub._constants import DEFAULT_CONNECTION_LIMITS
+from aimhub._exceptions import APIError, ConfigurationError
+from aimhub._request import (
+    CHAT_COMPLETIONS,
+    COMPLETIONS,
+    EMBEDDINGS,
+    MODELS,
+    RERANK,
+    Endpoint,
+    StreamParser,
+    build_request,
+    check_response,
+    is_json_response,
+    parse_response,
+    safe_url,
+    transport_error,
+)
+from aimhub._retry import RetryPolicy
+from aimhub._streaming import AsyncStream, Stream
+from aimhub.types import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    Completion,
+    EmbeddingResponse,
+    ModelList,
+    RerankResponse,
+)
+
+logger = logging.getLogger("aimhub")
+
+ResponseT = TypeVar("ResponseT", bound=BaseModel)
+ChunkT = TypeVar("ChunkT", bound=BaseModel)
+Body = Mapping[str, Any]
+Headers = Mapping[str, str] | None
+
+# Module-level so that tests can replace the waiting without touching the `time` module.
+_sleep = time.sleep
+_asleep = asyncio.sleep
+
+
+class _BaseClient:
+    """Configuration, request building and retry decisions, shared by both clients."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.config = ClientConfig.create(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+        self.retry_policy = RetryPolicy(self.config.max_retries)
+
+    @property
+    def base_url(self) -> str:
+        """The normalised API root, e.g. `https://api.gaiasc.com/v1`."""
+        return self.config.base_url
+
+    def __repr__(self) -> str:
+        retries = self.config.max_retries
+        return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={retries})"
+
+    def _build(
+        self,
+        endpoint: Endpoint[Any, Any],
+        body: Body | None,
+        params: dict[str, Any],
+        *,
+        stream: bool | None,
+        extra_headers: Headers,
+        timeout: TimeoutLike,
+    ) -> httpx.Request:
+        merged = {**body, **params} if body else params
+        if stream is not None:
+            _check_stream_flag(merged, stream)
+            merged["stream"] = stream
+            if stream:
+                _default_stream_options(merged)
+        return build_request(
+            self.config,
+            endpoint,
+            merged if endpoint.method != "GET" else None,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+
+    def _outcome(self, request: httpx.Response | Exception, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG) and isinstance(request, httpx.Response):
+            logger.debug(
+                "%s %s -> %s in %.0f ms",
+                request.request.method,
+                safe_url(request.request),
+                request.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    def _retry_delay(self, attempt: int, error: APIError) -> float | None:
+        delay = self.retry_policy.next_delay(attempt, error)
+        if logger.isEnabledFor(logging.DEBUG):
+            verdict = "giving up" if delay is None else f"retrying in {delay:.2f} s"
+            logger.debug("attempt %d failed (%s): %s", attempt + 1, type(error).__name__, verdict)
+        return delay
+
+
+def _check_stream_flag(body: dict[str, Any], stream: bool) -> None:
+    if bool(body.get("stream", stream)) != stream:
+        method = "stream_chat()/stream_complete()" if body.get("stream") else "chat()/complete()"
+        msg = f"`stream={body.get('stream')!r}` conflicts with the method called; use {method}."
+        raise ConfigurationError(msg)
+
+
+def _default_stream_options(body: dict[str, Any]) -> None:
+    # Ask for usage on every stream (QUIRKS.md §4); `stream_options=None` opts out for upstreams
+    # that reject the field.
+    if "stream_options" not in body:
+        body["stream_options"] = {"include_usage": True}
+    elif body["stream_options"] is None:
+        del body["stream_options"]
+
+
+def _needs_body(response: httpx.Response, stream: bool) -> bool:
+    return response.is_error or not stream or is_json_response(response)
+
+
+class AimhubClient(_BaseClient):
+    """Synchronous client for an OpenAI-compatible aggregator gateway.
+
+    ```python
+    from aimhub import AimhubClient
+
+    client = AimhubClient()  # AIMHUB_API_KEY, AIMHUB_BASE_URL
+    reply = client.chat(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
+    print(reply.choices[0].message.content)
+    ```
+
+    Args:
+        api_key: the gateway key; defaults to `AIMHUB_API_KEY`.
+        base_url: any form of the gateway address; defaults to `AIMHUB_BASE_URL`, else Aimhub's.
+        timeout: seconds or an `httpx.Timeout` (default: 600 s read, 10 s connect).
+        max_retries: retries of failed attempts that may succeed later; `0` disables them.
+        default_headers: headers added to every request.
+        default_query: query parameters added to every request.
+        http_client: an `httpx.Client` to use (its proxies, limits, transport); not closed by us.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True
+        )
+
+    def chat(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> ChatCompletion:
+        """`POST /chat/completions`; the body as a mapping, keyword arguments, or both."""
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return self._request(CHAT_COMPLETIONS, request)
+
+    def stream_chat(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> Stream[ChatCompletionChunk]:
+        """`POST /chat/completions` with `stream: true` (and usage requested by default)."""
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return self._stream(CHAT_COMPLETIONS, request)
+
+    def complete(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> Completion:
+        """Legacy `POST /completions`."""
+        request = self._build(
+            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+        )
+        return self._request(COMPLETIONS, request)
+
+    def stream_complete(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> Stream[Completion]:
+        """Legacy `POST /completions` with `stream: true`."""
+        request = self._build(
+            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+        )
+        return self._stream(COMPLETIONS, request)
+
+    def embed(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> EmbeddingResponse:
+        """`POST /embeddings`, sent as given (see `aimhub.embeddings` for batching and checks)."""
+        request = self._build(
+            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return self._request(EMBEDDINGS, request)
+
+    def rerank(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> RerankResponse:
+        """`POST /rerank` (Jina/Cohere shape)."""
+        request = self._build(
+            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return self._request(RERANK, request)
+
+    def list_models(
+        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+    ) -> ModelList:
+        """`GET /models`: the models this key's group may use."""
+        request = self._build(
+            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return self._request(MODELS, request)
+
+    def _request(self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request) -> ResponseT:
+        return parse_response(endpoint, self._send(request, stream=False))
+
+    def _stream(self, endpoint: Endpoint[Any, ChunkT], request: httpx.Request) -> Stream[ChunkT]:
+        response = self._send(request, stream=True)
+        return Stream(response, StreamParser(endpoint, response))
+
+    def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        attempt = 0
+        while True:
+            outcome = self._attempt(request, stream)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            delay = self._retry_delay(attempt, outcome)
+            if delay is None:
+                raise outcome
+            _sleep(delay)
+            attempt += 1
+
+    def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            return transport_error(request, exc)
+        self._outcome(response, started)
+        if _needs_body(response, stream):
+            try:
+                response.read()
+            except httpx.TransportError as exc:  # after the headers: never retried
+                response.close()
+                raise transport_error(request, exc) from exc
+        error = check_response(response, stream=stream)
+        return response if error is None else error
+
+    def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> AimhubClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAimhubClient(_BaseClient):
+    """The async twin of `AimhubClient`: same arguments and methods, awaited.
+
+    Args:
+        http_client: an `httpx.AsyncClient` to use; not closed by us.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True
+        )
+
+    async def chat(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> ChatCompletion:
+        """`POST /chat/completions`."""
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return await self._request(CHAT_COMPLETIONS, request)
+
+    async def stream_chat(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> AsyncStream[ChatCompletionChunk]:
+        """`POST /chat/completions` with `stream: true`."""
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return await self._stream(CHAT_COMPLETIONS, request)
+
+    async def complete(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> Completion:
+        """Legacy `POST /completions`."""
+        request = self._build(
+            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+        )
+        return await self._request(COMPLETIONS, request)
+
+    async def stream_complete(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> AsyncStream[Completion]:
+        """Legacy `POST /completions` with `stream: true`."""
+        request = self._build(
+            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+        )
+        return await self._stream(COMPLETIONS, request)
+
+    async def embed(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> EmbeddingResponse:
+        """`POST /embeddings`."""
+        request = self._build(
+            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return await self._request(EMBEDDINGS, request)
+
+    async def rerank(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> RerankResponse:
+        """`POST /rerank`."""
+        request = self._build(
+            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return await self._request(RERANK, request)
+
+    async def list_models(
+        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+    ) -> ModelList:
+        """`GET /models`."""
+        request = self._build(
+            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+        )
+        return await self._request(MODELS, request)
+
+    async def _request(
+        self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request
+    ) -> ResponseT:
+        return parse_response(endpoint, await self._send(request, stream=False))
+
+    async def _stream(
+        self, endpoint: Endpoint[Any, ChunkT], request: httpx.Request
+    ) -> AsyncStream[ChunkT]:
+        response = await self._send(request, stream=True)
+        return AsyncStream(response, StreamParser(endpoint, response))
+
+    async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        attempt = 0
+        while True:
+            outcome = await self._attempt(request, stream)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            delay = self._retry_delay(attempt, outcome)
+            if delay is None:
+                raise outcome
+            await _asleep(delay)
+            attempt += 1
+
+    async def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            return transport_error(request, exc)
+        self._outcome(response, started)
+        if _needs_body(response, stream):
+            try:
+                await response.aread()
+            except httpx.TransportError as exc:  # after the headers: never retried
+                await response.aclose()
+                raise transport_error(request, exc) from exc
+        error = check_response(response, stream=stream)
+        return response if error is None else error
+
+    async def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncAimhubClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,301 @@
+"""Pure steps shared by the sync and async clients: build requests, read answers, decode streams."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from aimhub._config import ClientConfig
+from aimhub._constants import SECRET_QUERY_PARAMS
+from aimhub._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    decode_body,
+    is_error_body,
+    make_status_error,
+    request_id_of,
+)
+from aimhub._sse import ServerSentEvent, SSEDecoder
+from aimhub.types import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    Completion,
+    EmbeddingResponse,
+    ModelList,
+    RerankResponse,
+)
+from aimhub.types.chat import chunk_text
+from aimhub.types.completions import completion_text
+
+logger = logging.getLogger("aimhub")
+
+ResponseT = TypeVar("ResponseT", bound=BaseModel)
+ChunkT = TypeVar("ChunkT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[ResponseT, ChunkT]):
+    """One gateway route: where it is and what it answers.
+
+    Adding an endpoint (images, audio, tasks) is one `Endpoint` here and one method pair on the
+    clients.
+    """
+
+    method: str
+    path: str
+    response_type: type[ResponseT]
+    chunk_type: type[ChunkT] | None = None
+    #: The answer text a chunk adds, kept so that a failed stream can report what arrived.
+    chunk_text: Callable[[ChunkT], str | None] | None = None
+    #: Turns a whole JSON answer into one chunk, for gateways that ignore `stream: true`.
+    as_chunk: Callable[[ResponseT], ChunkT] | None = None
+
+
+CHAT_COMPLETIONS: Endpoint[ChatCompletion, ChatCompletionChunk] = Endpoint(
+    "POST",
+    "/chat/completions",
+    ChatCompletion,
+    ChatCompletionChunk,
+    chunk_text,
+    ChatCompletionChunk.from_completion,
+)
+COMPLETIONS: Endpoint[Completion, Completion] = Endpoint(
+    "POST", "/completions", Completion, Completion, completion_text, Completion.from_completion
+)
+EMBEDDINGS: Endpoint[EmbeddingResponse, EmbeddingResponse] = Endpoint(
+    "POST", "/embeddings", EmbeddingResponse
+)
+RERANK: Endpoint[RerankResponse, RerankResponse] = Endpoint("POST", "/rerank", RerankResponse)
+MODELS: Endpoint[ModelList, ModelList] = Endpoint("GET", "/models", ModelList)
+
+
+def build_request(
+    config: ClientConfig,
+    endpoint: Endpoint[Any, Any],
+    body: Mapping[str, Any] | None,
+    *,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None = None,
+) -> httpx.Request:
+    """The exact request to send; the body is serialised once, UTF-8, compact."""
+    headers = config.auth_headers()
+    if extra_headers:
+        headers.update(extra_headers)
+    content: bytes | None = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        if body.get("stream"):
+            headers["Accept"] = "text/event-stream"
+    chosen = timeout if timeout is not None else config.timeout
+    return httpx.Request(
+        endpoint.method,
+        config.base_url + endpoint.path,
+        params=dict(config.default_query) or None,
+        headers=headers,
+        content=content,
+        extensions={"timeout": httpx.Timeout(chosen).as_dict()},
+    )
+
+
+def safe_url(request: httpx.Request) -> str:
+    """The request URL with credential-bearing query parameters masked, for logs."""
+    url = request.url
+    if not url.query:
+        return str(url)
+    params = [
+        (k, "***" if k.lower() in SECRET_QUERY_PARAMS else v) for k, v in url.params.multi_items()
+    ]
+    return str(url.copy_with(params=params))
+
+
+def transport_error(
+    request: httpx.Request, exc: Exception, partial_text: str | None = None
+) -> APIError:
+    """Map an httpx transport failure to our connection or timeout error."""
+    what = "stream broke" if partial_text is not None else "request failed"
+    if isinstance(exc, httpx.TimeoutException):
+        message = (
+            f"Timeout: the gateway did not answer in time ({type(exc).__name__}) — raise "
+            "timeout=... for long generations, or check the network."
+        )
+        return APITimeoutError(message, request=request, partial_text=partial_text)
+    message = (
+        f"Connection error: the {what} ({type(exc).__name__}: {exc}) — check base_url, "
+        "the network and any proxy between you and the gateway."
+    )
+    return APIConnectionError(message, request=request, partial_text=partial_text)
+
+
+def check_response(response: httpx.Response, *, stream: bool) -> APIError | None:
+    """The error an answer means, if any. Error bodies must already be read.
+
+    Besides 4xx/5xx this catches 200 answers that carry an `error` object (QUIRKS.md §2.2);
+    streamed answers are checked chunk by chunk instead.
+    """
+    status = response.status_code
+    if status >= 400:
+        return make_status_error(
+            status, decode_body(response), request=response.request, response=response
+        )
+    if stream and not is_json_response(response):
+        return None
+    body = decode_body(response)
+    if is_error_body(body):
+        return make_status_error(status, body, request=response.request, response=response)
+    return None
+
+
+def is_json_response(response: httpx.Response) -> bool:
+    """Whether the answer is a JSON document (for a stream request: an error or a whole reply)."""
+    return "json" in response.headers.get("content-type", "")
+
+
+def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response) -> ResponseT:
+    """Validate a successful JSON answer into the endpoint's model."""
+    try:
+        return endpoint.response_type.model_validate_json(response.content)
+    except ValidationError as exc:
+        body = decode_body(response)
+        if isinstance(body, dict):
+            # Well-formed JSON with unexpected types: keep what we can read, drop nothing silently.
+            raise _validation_error(
+                endpoint,
+                response,
+                f"unexpected field types ({exc.error_count()} errors: {exc.errors()[0]['loc']})",
+            ) from exc
+        raise _validation_error(endpoint, response, _describe_body(body)) from exc
+
+
+def _describe_body(body: object) -> str:
+    if isinstance(body, str):
+        text = body.strip()
+        if not text:
+            return "an empty body"
+        if text.lower().startswith(("<!doctype", "<html")):
+            return "an HTML page (a proxy or firewall answered instead of the API)"
+        return f"non-JSON text {text[:120]!r}"
+    return f"JSON of type {type(body).__name__}"
+
+
+def _validation_error(
+    endpoint: Endpoint[Any, Any], response: httpx.Response, what: str
+) -> APIResponseValidationError:
+    message = (
+        f"Unexpected response: {endpoint.method} {endpoint.path} answered HTTP "
+        f"{response.status_code} with {what} — check that base_url points at an "
+        "OpenAI-compatible API root (https://host/v1)."
+    )
+    return APIResponseValidationError(
+        message, request=response.request, request_id=request_id_of(response)
+    )
+
+
+class StreamParser(Generic[ChunkT]):
+    """Bytes of a streamed answer in, typed chunks out; raises what the stream reports.
+
+    Pure and shared by `Stream` and `AsyncStream`: they only pump bytes into `feed()` and call
+    `finish()` at the end.
+    """
+
+    __slots__ = ("_decoder", "_done", "_endpoint", "_json", "_parts", "_response")
+
+    def __init__(self, endpoint: Endpoint[Any, ChunkT], response: httpx.Response) -> None:
+        self._endpoint = endpoint
+        self._response = response
+        self._decoder = SSEDecoder()
+        self._parts: list[str] = []
+        self._done = False
+        # A gateway may answer a stream request with plain JSON (an error, or a whole reply).
+        self._json = is_json_response(response)
+
+    @property
+    def partial_text(self) -> str:
+        """The answer text received so far."""
+        return "".join(self._parts)
+
+    @property
+    def done(self) -> bool:
+        """Whether `[DONE]` arrived."""
+        return self._done
+
+    def feed(self, data: bytes) -> list[ChunkT]:
+        """Decode one network chunk."""
+        if self._json or self._done:
+            return []
+        return self._chunks(self._decoder.feed(data))
+
+    def finish(self) -> list[ChunkT]:
+        """End of the byte stream."""
+        if self._done:
+            return []
+        if self._json:
+            return self._whole_json()
+        return self._chunks(self._decoder.flush())
+
+    def _chunks(self, events: list[ServerSentEvent]) -> list[ChunkT]:
+        chunks: list[ChunkT] = []
+        for event in events:
+            chunk = self._chunk(event)
+            if chunk is not None:
+                chunks.append(chunk)
+            if self._done:
+                break
+        return chunks
+
+    def _chunk(self, event: ServerSentEvent) -> ChunkT | None:
+        data = event.data
+        if data == "[DONE]":
+            self._done = True
+            return None
+        if not data.strip():
+            return None
+        chunk_type = self._endpoint.chunk_type
+        assert chunk_type is not None
+        if '"error"' in data or event.bare or event.event == "error" or '"success"' in data:
+            payload = _loads(data)
+            if is_error_body(payload) or (event.event == "error" and payload is not None):
+                raise make_status_error(
+                    200,
+                    payload,
+                    request=self._response.request,
+                    response=self._response,
+                    partial_text=self.partial_text,
+                    stream=True,
+                )
+        try:
+            chunk = chunk_type.model_validate_json(data)
+        except ValidationError:
+            # Keep-alives such as `data: ping` are not chunks; say so instead of failing the answer.
+            logger.warning("aimhub: skipped a stream event that is not a JSON chunk: %.200r", data)
+            return None
+        if self._endpoint.chunk_text is not None:
+            text = self._endpoint.chunk_text(chunk)
+            if text:
+                self._parts.append(text)
+        return chunk
+
+    def _whole_json(self) -> list[ChunkT]:
+        response = self._response
+        error = check_response(response, stream=False)
+        if error is not None:
+            raise error
+        whole = parse_response(self._endpoint, response)
+        if self._endpoint.as_chunk is None:
+            raise _validation_error(self._endpoint, response, "JSON instead of an event stream")
+        return [self._endpoint.as_chunk(whole)]
+
+
+def _loads(data: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None

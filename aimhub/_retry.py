@@ -1,0 +1,100 @@
+"""Pure retry decisions: what to retry, and how long to wait first."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from aimhub._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from aimhub._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    AuthenticationError,
+    InsufficientQuotaError,
+    ModelNotAvailableError,
+    NotFoundError,
+    PermissionDeniedError,
+    effective_status,
+    error_info,
+)
+
+# Retrying these can never succeed, whatever status the gateway chose (QUIRKS.md §2.3).
+_NEVER_RETRY = (
+    InsufficientQuotaError,
+    AuthenticationError,
+    PermissionDeniedError,
+    ModelNotAvailableError,
+    NotFoundError,
+)
+_RETRY_STATUSES = frozenset({408, 409, 429})
+# 504/524: the upstream already spent the whole timeout; new-api does not retry them either.
+# 501: the route does not exist on this gateway.
+_NO_RETRY_5XX = frozenset({501, 504, 524})
+
+
+def parse_retry_after(headers: httpx.Headers, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or date)."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - now(), 0.0)
+
+
+def is_retryable(error: APIError) -> bool:
+    """Whether a failed attempt may be repeated."""
+    if isinstance(error, _NEVER_RETRY):
+        return False
+    if isinstance(error, APIStatusError):
+        status = effective_status(error.status_code, error_info(error.body))
+        return status in _RETRY_STATUSES or (status >= 500 and status not in _NO_RETRY_5XX)
+    return isinstance(error, APIConnectionError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter that honours the server's own hints.
+
+    Args:
+        max_retries: retries after the first attempt; `0` disables retrying.
+        initial_delay: the first backoff, doubled per attempt.
+        max_delay: the cap on computed backoff.
+        jitter: draws a factor in [0, 1); injectable for tests.
+    """
+
+    max_retries: int
+    initial_delay: float = INITIAL_RETRY_DELAY
+    max_delay: float = MAX_RETRY_DELAY
+    jitter: Callable[[], float] = field(default=random.random, repr=False)
+
+    def next_delay(self, attempt: int, error: APIError) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None to give up and raise `error`."""
+        if attempt >= self.max_retries or not is_retryable(error):
+            return None
+        response = getattr(error, "response", None)
+        if isinstance(response, httpx.Response):
+            hinted = parse_retry_after(response.headers)
+            if hinted is not None and hinted <= MAX_RETRY_AFTER:
+                return hinted
+        backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
+        # Up to 25 % less, so that many clients rejected together do not return together.
+        return backoff * (1.0 - 0.25 * self.jitter())

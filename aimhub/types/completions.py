@@ -1,0 +1,39 @@
+"""Legacy Completions wire models (`POST /completions`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aimhub.types._base import LenientInt, NullableList, OptionalText, WireModel
+from aimhub.types.usage import Usage
+
+
+class CompletionChoice(WireModel):
+    """One completion choice (or a streamed fragment of one)."""
+
+    index: LenientInt = None
+    text: str | None = None
+    finish_reason: OptionalText = None
+    logprobs: Any = None
+
+
+class Completion(WireModel):
+    """A completion, or one streamed chunk of it: both have the same shape."""
+
+    id: str | None = None
+    object: str | None = None
+    created: LenientInt = None
+    model: str | None = None
+    choices: NullableList[CompletionChoice] = []
+    usage: Usage | None = None
+    system_fingerprint: str | None = None
+
+    @classmethod
+    def from_completion(cls, completion: Completion) -> Completion:
+        """A whole completion is its own single chunk."""
+        return completion
+
+
+def completion_text(chunk: Completion) -> str | None:
+    """The text a completion chunk adds (first choice)."""
+    return chunk.choices[0].text if chunk.choices else None

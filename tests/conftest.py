@@ -1,0 +1,36 @@
+"""Test configuration: cassettes replay only, from the repo's own folder, with secrets filtered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aimhub._constants import SECRET_HEADERS, SECRET_QUERY_PARAMS
+
+CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+
+#: Every header that could identify the recorder is dropped from cassettes, not only the key.
+FILTERED_HEADERS = sorted(SECRET_HEADERS | {"cookie", "set-cookie", "openai-organization"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "local_server: recordable against llama.cpp's server")
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    """Our own config, not langchain-tests' `base_vcr_config()` (which records when live)."""
+    return {
+        "filter_headers": [(name, None) for name in FILTERED_HEADERS],
+        "filter_query_parameters": [(name, None) for name in sorted(SECRET_QUERY_PARAMS)],
+        "decode_compressed_response": True,
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    """Cassettes live at the repo root, whatever the working directory."""
+    return str(CASSETTES)

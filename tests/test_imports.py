@@ -1,0 +1,40 @@
+"""Import boundaries and public names."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import aimhub
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_core_imports_neither_framework() -> None:
+    loaded = _modules_after("import aimhub")
+    assert not {m for m in loaded if m.startswith(("langchain", "llama_index"))}
+
+
+@pytest.mark.parametrize(
+    ("statement", "forbidden"),
+    [
+        ("import langchain_aimhub", "llama_index"),
+        ("import llamaindex_aimhub", "langchain"),
+    ],
+)
+def test_adapter_does_not_import_the_other_framework(statement: str, forbidden: str) -> None:
+    loaded = _modules_after(statement)
+    assert not {m for m in loaded if m.split(".")[0] == forbidden or m.startswith(forbidden + "_")}
+
+
+def test_core_public_names_are_pinned() -> None:
+    assert "AimhubClient" in aimhub.__all__
+    assert "AsyncAimhubClient" in aimhub.__all__
+    for name in aimhub.__all__:
+        assert hasattr(aimhub, name), name
