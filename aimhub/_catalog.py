@@ -57,6 +57,8 @@ class ModelCapabilities:
     pdf_input: bool = False
     video_input: bool = False
     image_tool_message: bool = False
+    #: Gemini behind one-api/new-api takes audio and PDFs as `image_url` parts (seed 004).
+    media_via_image_url: bool = False
 
     structured_output: StructuredMethod = "function_calling"
     #: Whether `response_format: {"type": "json_object"}` is accepted.

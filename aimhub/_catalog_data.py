@@ -75,6 +75,7 @@ _CLAUDE = ModelCapabilities(
 )
 _GEMINI = ModelCapabilities(
     family="gemini",
+    media_via_image_url=True,
     context_window=1_048_576,
     max_output_tokens=8_192,
     vision=True,

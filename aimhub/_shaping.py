@@ -1,0 +1,324 @@
+"""Request shaping: make one chat request acceptable to the model's upstream (QUIRKS.md §5-§9).
+
+Pure and driven only by `ModelCapabilities` fields. When a value the user chose has to change,
+a `AimhubParameterWarning` names the value and the rule, once per model and rule.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aimhub._catalog import ModelCapabilities
+
+__all__ = ["AimhubParameterWarning", "ShapedRequest", "shape_chat_request"]
+
+
+class AimhubParameterWarning(UserWarning):
+    """A request value was changed or left out because the model's upstream rejects it."""
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _warn(model: str, rule: str, message: str) -> None:
+    if (model, rule) in _warned:
+        return
+    _warned.add((model, rule))
+    warnings.warn(f"{model}: {message}", AimhubParameterWarning, stacklevel=4)
+
+
+@dataclass(frozen=True)
+class ShapedRequest:
+    """The body to send, and whether the call must stream underneath (Qwen3 thinking)."""
+
+    body: dict[str, Any]
+    force_stream: bool = False
+
+
+def shape_chat_request(
+    body: Mapping[str, Any], caps: ModelCapabilities, *, stream: bool
+) -> ShapedRequest:
+    """Apply every rule of the model's family to a Chat Completions body."""
+    out = dict(body)
+    model = str(out.get("model", "?"))
+    _token_param(out, caps, model)
+    _sampling(out, caps, model)
+    _unsupported(out, caps, model)
+    _tools(out, caps, model)
+    _response_format(out, caps, model)
+    if "messages" in out:
+        out["messages"] = _messages(list(out["messages"]), caps, model)
+    if stream and not caps.stream_usage and "stream_options" not in out:
+        out["stream_options"] = None
+    force_stream = False
+    if caps.thinking_requires_stream and not stream:
+        if out.get("enable_thinking") is True:
+            force_stream = True  # thinking is only available streamed: stream and aggregate
+        else:
+            out.setdefault("enable_thinking", False)
+    return ShapedRequest(out, force_stream)
+
+
+def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
+    # Never both: gateways' Claude/Gemini converters read only `max_tokens` (QUIRKS.md §5).
+    value = out.pop("max_tokens", None)
+    other = out.pop("max_completion_tokens", None)
+    chosen = value if value is not None else other
+    if chosen is not None:
+        out[caps.token_param] = chosen
+
+
+def _clamp(out: dict[str, Any], key: str, low: float, high: float, model: str, rule: str) -> None:
+    value = out.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return
+    clamped = min(max(float(value), low), high)
+    if clamped != value:
+        out[key] = clamped
+        _warn(model, f"{key}-range", f"{key}={value} is outside {rule}; sending {key}={clamped}")
+
+
+def _sampling(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
+    if caps.fixed_temperature is not None:
+        if out.get("temperature") not in (None, caps.fixed_temperature):
+            _warn(
+                model,
+                "fixed-temperature",
+                f"temperature={out['temperature']} is not accepted; the model only takes "
+                f"temperature={caps.fixed_temperature}",
+            )
+        out["temperature"] = caps.fixed_temperature
+    elif caps.open_interval_sampling:
+        # GLM answers 400 (code 1214) for temperature 0 or top_p 0/1 (QUIRKS.md §9).
+        _clamp(out, "temperature", 0.01, caps.temperature_range[1], model, "GLM's range (0, 1]")
+        _clamp(out, "top_p", 0.01, 0.99, model, "GLM's open interval (0, 1)")
+    else:
+        low, high = caps.temperature_range
+        _clamp(out, "temperature", low, high, model, f"the model's range [{low}, {high}]")
+        low, high = caps.top_p_range
+        _clamp(out, "top_p", low, high, model, f"the model's range [{low}, {high}]")
+    if caps.default_top_p is not None:
+        if out.get("top_p") is None:
+            # new-api injects top_p=0.001 (near-greedy) for Qwen when none is sent (QUIRKS.md §5).
+            out["top_p"] = caps.default_top_p
+        elif round(out["top_p"], 2) != out["top_p"]:
+            _warn(
+                model,
+                "top_p-decimals",
+                f"top_p={out['top_p']} has more than 2 decimals, "
+                f"which the upstream rejects; sending {round(out['top_p'], 2)}",
+            )
+            out["top_p"] = round(out["top_p"], 2)
+
+
+def _unsupported(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
+    dropped = [key for key in caps.unsupported_params if out.get(key) is not None]
+    if not caps.temperature and out.get("temperature") is not None:
+        dropped.append("temperature")
+    if not caps.reasoning_effort and out.get("reasoning_effort") is not None:
+        dropped.append("reasoning_effort")
+    for key in sorted(set(dropped)):
+        _warn(model, f"drop-{key}", f"{key}={out[key]!r} is not accepted by this model; left out")
+        del out[key]
+    for key in list(caps.unsupported_params):
+        out.pop(key, None)
+
+
+def _tools(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
+    choice = out.get("tool_choice")
+    if choice == "any":
+        choice = out["tool_choice"] = "required"
+    if out.get("tools") and not caps.tool_calling:
+        _warn(
+            model,
+            "no-tools",
+            "the gateway's channel for this model does not forward tools; "
+            "expect plain text answers (set capabilities={'tool_calling': True} if yours does)",
+        )
+    if choice is not None:
+        form = (
+            "named"
+            if isinstance(choice, Mapping) or choice not in ("auto", "none", "required")
+            else choice
+        )
+        if form == "named" and isinstance(choice, str):
+            out["tool_choice"] = {"type": "function", "function": {"name": choice}}
+        if caps.tool_calling and form not in caps.tool_choices:
+            fallback = "auto" if "auto" in caps.tool_choices else None
+            _warn(
+                model,
+                f"tool_choice-{form}",
+                f"tool_choice {form!r} is not accepted by this "
+                f"model; sending {fallback!r} (the model may answer without calling a tool)",
+            )
+            if fallback is None:
+                out.pop("tool_choice", None)
+            else:
+                out["tool_choice"] = fallback
+    if not caps.parallel_tool_calls and out.get("parallel_tool_calls") is not None:
+        _warn(
+            model, "parallel_tool_calls", "parallel_tool_calls is rejected by this model; left out"
+        )
+        del out["parallel_tool_calls"]
+    if not caps.strict_tools and out.get("tools"):
+        if any(
+            isinstance(t, Mapping) and t.get("function", {}).get("strict") for t in out["tools"]
+        ):
+            _warn(
+                model,
+                "strict",
+                "strict tool schemas are ignored by this model's upstream; "
+                "arguments are validated on receipt instead",
+            )
+        out["tools"] = [_without_strict(t) for t in out["tools"]]
+
+
+def _without_strict(tool: Any) -> Any:
+    if (
+        isinstance(tool, Mapping)
+        and isinstance(tool.get("function"), Mapping)
+        and "strict" in tool["function"]
+    ):
+        function = {k: v for k, v in tool["function"].items() if k != "strict"}
+        return {**tool, "function": function}
+    return tool
+
+
+def _response_format(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
+    fmt = out.get("response_format")
+    if not isinstance(fmt, Mapping):
+        return
+    kind = fmt.get("type")
+    if kind == "json_schema" and not caps.json_schema:
+        schema = (fmt.get("json_schema") or {}).get("schema")
+        _warn(
+            model,
+            "json_schema",
+            "response_format json_schema is not accepted (DeepSeek "
+            "answers 400); sending json_object with the schema in the system prompt",
+        )
+        out["response_format"] = {"type": "json_object"}
+        if schema is not None:
+            out["messages"] = _with_schema_instruction(list(out.get("messages", [])), schema)
+        kind = "json_object"
+    if kind == "json_object" and not caps.json_mode:
+        _warn(
+            model,
+            "json_object",
+            "response_format json_object is not forwarded for this "
+            "model; asking for JSON in the system prompt instead",
+        )
+        del out["response_format"]
+        out["messages"] = _with_schema_instruction(list(out.get("messages", [])), None)
+
+
+def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:
+    instruction = "Reply with one JSON object only, no prose and no code fences."
+    if schema is not None:
+        instruction += " It must match this JSON schema:\n" + json.dumps(schema, ensure_ascii=False)
+    return [{"role": "system", "content": instruction}, *messages]
+
+
+def _messages(messages: list[Any], caps: ModelCapabilities, model: str) -> list[Any]:
+    messages = [_message(m, caps) for m in messages]
+    if caps.role_rules == "openai":
+        return messages
+    return _alternate(messages, caps, model)
+
+
+def _message(message: Any, caps: ModelCapabilities) -> Any:
+    if not isinstance(message, Mapping):
+        return message
+    role = message.get("role")
+    changed: dict[str, Any] | None = None
+    if role == "developer" and not caps.developer_role:
+        changed = {**message, "role": "system"}  # Qwen and others reject `developer`
+    if role == "assistant" and "reasoning_content" in message:
+        keep = caps.reasoning_echo == "always" or (
+            caps.reasoning_echo == "tool_turns" and bool(message.get("tool_calls"))
+        )
+        if not keep:
+            changed = {k: v for k, v in message.items() if k != "reasoning_content"}
+    if role == "tool" and caps.tool_content_string and not isinstance(message.get("content"), str):
+        changed = {**(changed or message), "content": _stringify(message.get("content"))}
+    return message if changed is None else changed
+
+
+def _stringify(content: Any) -> str:
+    if isinstance(content, list):
+        texts = [
+            p.get("text") for p in content if isinstance(p, Mapping) and p.get("type") == "text"
+        ]
+        if len(texts) == len(content):
+            return "\n".join(str(t) for t in texts)
+    return json.dumps(content, ensure_ascii=False)
+
+
+def _alternate(messages: list[Any], caps: ModelCapabilities, model: str) -> list[Any]:
+    """System first and merged; consecutive same-role turns merged; first turn from the user."""
+    systems = [m for m in messages if isinstance(m, Mapping) and m.get("role") == "system"]
+    rest = [m for m in messages if not (isinstance(m, Mapping) and m.get("role") == "system")]
+    merged: list[Any] = []
+    for message in rest:
+        previous: Any = merged[-1] if merged else None
+        if _mergeable(previous, message):
+            merged[-1] = {**previous, "content": _join(previous["content"], message["content"])}
+        else:
+            merged.append(dict(message) if isinstance(message, Mapping) else message)
+    if caps.role_rules == "ernie":
+        while merged and merged[0].get("role") == "assistant":
+            _warn(
+                model,
+                "ernie-leading-assistant",
+                "ERNIE requires the conversation to start with "
+                "a user turn; a leading assistant turn was left out",
+            )
+            merged.pop(0)
+    elif merged and merged[0].get("role") == "assistant":
+        # Claude and Qwen need a user turn first; new-api inserts the same placeholder.
+        _warn(
+            model,
+            "leading-assistant",
+            "the conversation starts with an assistant turn; a "
+            "placeholder user turn '...' was inserted before it",
+        )
+        merged.insert(0, {"role": "user", "content": "..."})
+    if systems:
+        content = _join_all([s.get("content") for s in systems])
+        merged.insert(0, {"role": "system", "content": content})
+    return merged
+
+
+def _mergeable(previous: Any, message: Any) -> bool:
+    return (
+        isinstance(previous, Mapping)
+        and isinstance(message, Mapping)
+        and previous.get("role") == message.get("role")
+        and previous.get("role") in ("user", "assistant")
+        and not previous.get("tool_calls")
+        and not message.get("tool_calls")
+        and previous.get("content") is not None
+        and message.get("content") is not None
+    )
+
+
+def _join(left: Any, right: Any) -> Any:
+    if isinstance(left, str) and isinstance(right, str):
+        return f"{left}\n\n{right}"
+    return [*_parts(left), *_parts(right)]
+
+
+def _join_all(contents: list[Any]) -> Any:
+    result = contents[0]
+    for content in contents[1:]:
+        result = _join(result, content)
+    return copy.copy(result)
+
+
+def _parts(content: Any) -> list[Any]:
+    return list(content) if isinstance(content, list) else [{"type": "text", "text": str(content)}]
