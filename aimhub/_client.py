@@ -40,10 +40,11 @@ from aimhub.types import (
     ModelList,
     RerankResponse,
 )
+from aimhub.types._base import WireModel
 
 logger = logging.getLogger("aimhub")
 
-ResponseT = TypeVar("ResponseT", bound=BaseModel)
+ResponseT = TypeVar("ResponseT", bound=WireModel)
 ChunkT = TypeVar("ChunkT", bound=BaseModel)
 Body = Mapping[str, Any]
 Headers = Mapping[str, str] | None
@@ -330,7 +331,7 @@ class AimhubClient(_BaseClient):
         if _needs_body(response, stream):
             try:
                 response.read()
-            except httpx.TransportError as exc:  # after the headers: never retried
+            except (httpx.TransportError, httpx.DecodingError) as exc:  # after headers: no retry
                 response.close()
                 raise transport_error(request, exc) from exc
         error = check_response(response, stream=stream)
@@ -526,7 +527,7 @@ class AsyncAimhubClient(_BaseClient):
         if _needs_body(response, stream):
             try:
                 await response.aread()
-            except httpx.TransportError as exc:  # after the headers: never retried
+            except (httpx.TransportError, httpx.DecodingError) as exc:  # after headers: no retry
                 await response.aclose()
                 raise transport_error(request, exc) from exc
         error = check_response(response, stream=stream)

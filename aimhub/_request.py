@@ -21,7 +21,9 @@ from aimhub._exceptions import (
     decode_body,
     is_error_body,
     make_status_error,
+    redact,
     request_id_of,
+    request_secrets,
 )
 from aimhub._sse import ServerSentEvent, SSEDecoder
 from aimhub.types import (
@@ -32,12 +34,13 @@ from aimhub.types import (
     ModelList,
     RerankResponse,
 )
+from aimhub.types._base import WireModel
 from aimhub.types.chat import chunk_text
 from aimhub.types.completions import completion_text
 
 logger = logging.getLogger("aimhub")
 
-ResponseT = TypeVar("ResponseT", bound=BaseModel)
+ResponseT = TypeVar("ResponseT", bound=WireModel)
 ChunkT = TypeVar("ChunkT", bound=BaseModel)
 
 
@@ -162,7 +165,7 @@ def is_json_response(response: httpx.Response) -> bool:
 def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response) -> ResponseT:
     """Validate a successful JSON answer into the endpoint's model."""
     try:
-        return endpoint.response_type.model_validate_json(response.content)
+        parsed = endpoint.response_type.model_validate_json(response.content)
     except ValidationError as exc:
         body = decode_body(response)
         if isinstance(body, dict):
@@ -172,7 +175,10 @@ def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response)
                 response,
                 f"unexpected field types ({exc.error_count()} errors: {exc.errors()[0]['loc']})",
             ) from exc
-        raise _validation_error(endpoint, response, _describe_body(body)) from exc
+        what = redact(_describe_body(body), request_secrets(response.request))
+        raise _validation_error(endpoint, response, what) from exc
+    parsed._request_id = request_id_of(response)
+    return parsed
 
 
 def _describe_body(body: object) -> str:
@@ -275,7 +281,10 @@ class StreamParser(Generic[ChunkT]):
             chunk = chunk_type.model_validate_json(data)
         except ValidationError:
             # Keep-alives such as `data: ping` are not chunks; say so instead of failing the answer.
-            logger.warning("aimhub: skipped a stream event that is not a JSON chunk: %.200r", data)
+            logger.warning(
+                "aimhub: skipped a stream event that is not a JSON chunk: %.200r",
+                redact(data, request_secrets(self._response.request)),
+            )
             return None
         if self._endpoint.chunk_text is not None:
             text = self._endpoint.chunk_text(chunk)

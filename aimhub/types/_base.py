@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 
 T = TypeVar("T")
 
@@ -13,6 +13,13 @@ class WireModel(BaseModel):
     """Base of every wire model: unknown fields are kept, missing ones default."""
 
     model_config = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)
+
+    _request_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def request_id(self) -> str | None:
+        """The gateway's request id (`X-Oneapi-Request-Id`) of the answer this came from."""
+        return self._request_id
 
 
 def _lenient_int(value: object) -> int | None:
