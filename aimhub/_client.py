@@ -110,21 +110,37 @@ class _BaseClient:
             timeout=timeout,
         )
 
-    def _outcome(self, request: httpx.Response | Exception, started: float) -> None:
-        if logger.isEnabledFor(logging.DEBUG) and isinstance(request, httpx.Response):
+    def _log_attempt(
+        self, request: httpx.Request, outcome: httpx.Response | Exception, started: float
+    ) -> None:
+        # Method, URL (credentials masked), status or failure, latency; never headers or bodies.
+        if logger.isEnabledFor(logging.DEBUG):
+            result = (
+                outcome.status_code
+                if isinstance(outcome, httpx.Response)
+                else type(outcome).__name__
+            )
             logger.debug(
                 "%s %s -> %s in %.0f ms",
-                request.request.method,
-                safe_url(request.request),
-                request.status_code,
+                request.method,
+                safe_url(request),
+                result,
                 (time.perf_counter() - started) * 1000,
             )
 
-    def _retry_delay(self, attempt: int, error: APIError) -> float | None:
+    def _retry_delay(self, request: httpx.Request, attempt: int, error: APIError) -> float | None:
         delay = self.retry_policy.next_delay(attempt, error)
         if logger.isEnabledFor(logging.DEBUG):
             verdict = "giving up" if delay is None else f"retrying in {delay:.2f} s"
-            logger.debug("attempt %d failed (%s): %s", attempt + 1, type(error).__name__, verdict)
+            logger.debug(
+                "%s %s: attempt %d of %d failed (%s): %s",
+                request.method,
+                safe_url(request),
+                attempt + 1,
+                self.retry_policy.max_retries + 1,
+                type(error).__name__,
+                verdict,
+            )
         return delay
 
 
@@ -315,7 +331,7 @@ class AimhubClient(_BaseClient):
             outcome = self._attempt(request, stream)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = self._retry_delay(attempt, outcome)
+            delay = self._retry_delay(request, attempt, outcome)
             if delay is None:
                 raise outcome
             _sleep(delay)
@@ -326,8 +342,9 @@ class AimhubClient(_BaseClient):
         try:
             response = self._http.send(request, stream=True)
         except httpx.TransportError as exc:
+            self._log_attempt(request, exc, started)
             return transport_error(request, exc)
-        self._outcome(response, started)
+        self._log_attempt(request, response, started)
         if _needs_body(response, stream):
             try:
                 response.read()
@@ -511,7 +528,7 @@ class AsyncAimhubClient(_BaseClient):
             outcome = await self._attempt(request, stream)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = self._retry_delay(attempt, outcome)
+            delay = self._retry_delay(request, attempt, outcome)
             if delay is None:
                 raise outcome
             await _asleep(delay)
@@ -522,8 +539,9 @@ class AsyncAimhubClient(_BaseClient):
         try:
             response = await self._http.send(request, stream=True)
         except httpx.TransportError as exc:
+            self._log_attempt(request, exc, started)
             return transport_error(request, exc)
-        self._outcome(response, started)
+        self._log_attempt(request, response, started)
         if _needs_body(response, stream):
             try:
                 await response.aread()

@@ -18,6 +18,8 @@ from aimhub._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    SECRET_HEADERS,
+    SECRET_QUERY_PARAMS,
 )
 from aimhub._exceptions import ConfigurationError
 from aimhub._version import __version__
@@ -31,6 +33,8 @@ _ENDPOINT_SUFFIXES = (
     "/models",
 )
 _VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*$")
+# Host names (also IDN), IPv4 and IPv6 literals; httpx percent-encodes anything else.
+_HOST = re.compile(r"[\w.:\-]+")
 
 TimeoutLike = float | httpx.Timeout | None
 
@@ -42,18 +46,38 @@ def normalize_base_url(url: str) -> str:
     become `https://host/v1`; a root that already ends in a version (`/api/paas/v4`) is kept.
 
     Raises:
-        ConfigurationError: when the URL is not an absolute http(s) URL.
+        ConfigurationError: when the URL is not an absolute http(s) URL, or carries credentials
+            or a query string (those belong in `api_key` and `default_query`).
     """
     raw = url.strip()
+    example = f"e.g. {DEFAULT_BASE_URL!r}"
+    if any(char.isspace() for char in raw):
+        msg = f"base_url {raw!r} contains a space; paste only the address, {example}"
+        raise ConfigurationError(msg)
     try:
         parsed = httpx.URL(raw)
     except (httpx.InvalidURL, TypeError) as exc:
-        msg = f"base_url {raw!r} is not a valid URL; pass e.g. {DEFAULT_BASE_URL!r}"
+        msg = f"base_url {raw!r} is not a valid URL; pass the gateway address, {example}"
         raise ConfigurationError(msg) from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
+        msg = f"base_url {raw!r} must be an absolute http:// or https:// URL, {example}"
+        raise ConfigurationError(msg)
+    # What remains is echoed in messages: never the user:password or the query (may hold a key).
+    shown = str(parsed.copy_with(userinfo=b"", query=None, fragment=None))
+    if not _HOST.fullmatch(parsed.host):
+        msg = f"base_url {shown!r} has no valid host name; {example}"
+        raise ConfigurationError(msg)
+    if parsed.userinfo:
+        # httpx would send `user:password` as Basic auth, replacing the Bearer key.
         msg = (
-            f"base_url {raw!r} must be an absolute http:// or https:// URL, "
-            f"e.g. {DEFAULT_BASE_URL!r}"
+            f"base_url {shown!r} must not contain a user name or password; pass the key as "
+            f"api_key=... or in {API_KEY_ENV}"
+        )
+        raise ConfigurationError(msg)
+    if parsed.query:
+        msg = (
+            f"base_url {shown!r} must not contain a query string (?...); pass "
+            "default_query={...} instead"
         )
         raise ConfigurationError(msg)
     path = parsed.path.rstrip("/")
@@ -90,6 +114,10 @@ def _as_timeout(timeout: TimeoutLike) -> httpx.Timeout:
         msg = f"timeout must be a positive number of seconds, got {timeout!r}"
         raise ConfigurationError(msg)
     return httpx.Timeout(timeout, connect=min(timeout, 10.0))
+
+
+def _masked(values: Mapping[str, Any], secret_names: frozenset[str]) -> dict[str, Any]:
+    return {k: "***" if k.lower() in secret_names else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -136,6 +164,16 @@ class ClientConfig:
             max_retries=retries,
             default_headers=MappingProxyType(dict(default_headers or {})),
             default_query=MappingProxyType(dict(default_query or {})),
+        )
+
+    def __repr__(self) -> str:
+        # The key is never shown; default headers and query may carry credentials too.
+        headers = _masked(self.default_headers, SECRET_HEADERS)
+        query = _masked(self.default_query, SECRET_QUERY_PARAMS)
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries!r}, default_headers={headers!r}, "
+            f"default_query={query!r})"
         )
 
     def auth_headers(self) -> dict[str, str]:

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
 
-from aimhub._constants import REQUEST_ID_HEADERS
+from aimhub._constants import REQUEST_ID_HEADERS, SECRET_HEADERS, SECRET_QUERY_PARAMS
 
 __all__ = [
     "APIConnectionError",
@@ -130,7 +130,8 @@ class APIStatusError(APIError):
         error_type: the body's `type`, if any (branded per fork; informational only).
         param: the body's `param`, if any.
         raw_message: the gateway's own message without request-id suffixes.
-        request_ids: every `(request id: …)` found in the message, outermost gateway first.
+        request_ids: every `(request id: …)` found in the message, in order: each relay hop
+            appends its own, so the last one is the gateway this client called.
         body: the parsed body (or the text when it is not JSON).
         response: the `httpx.Response`, when there was one.
     """
@@ -263,6 +264,8 @@ class APIStreamError(APIStatusError):
 # Keys the gateways themselves fall back to when reading upstream errors (QUIRKS.md §2.1).
 _MESSAGE_KEYS = ("message", "msg", "description", "error_msg", "detail", "error_message")
 _REQUEST_ID_SUFFIX = re.compile(r"\s*[(（]\s*request id:\s*([^)）]*?)\s*[)）]", re.IGNORECASE)
+#: Cloudflare's plain-text block pages: `error code: 1010` (banned client signature), 1020 ...
+_CLOUDFLARE_CODE = re.compile(r"error code: 1\d{3}", re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # new-api already masks keys as sk-abc***xyz; anything that still looks like a key is masked here.
 _KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9]{3})[A-Za-z0-9_\-]{6,}([A-Za-z0-9]{3})\b")
@@ -279,9 +282,39 @@ class ErrorInfo:
     param: str | None = None
 
 
-def redact(text: str) -> str:
-    """Mask anything in a gateway message that looks like a credential."""
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Mask anything in a gateway message that looks like a credential, and every known secret.
+
+    Patterns catch `sk-` keys and bearer tokens; `secrets` (see `request_secrets`) catches keys
+    of any shape that a gateway echoes back verbatim.
+    """
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, _mask(secret))
     return _BEARER.sub(r"\1***", _KEY_LIKE.sub(r"\1***\2", text))
+
+
+def _mask(secret: str) -> str:
+    return f"{secret[:3]}***{secret[-3:]}" if len(secret) >= 16 else "***"
+
+
+def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
+    """The credentials a request carries (headers and query), as a gateway might echo them.
+
+    new-api strips the `sk-` prefix before looking a key up, so the bare form is included too.
+    Values shorter than 8 characters are left alone: masking them would garble messages.
+    """
+    if request is None:
+        return ()
+    values: set[str] = set()
+    for name, value in request.headers.items():
+        if name.lower() in SECRET_HEADERS:
+            values.add(value.split(" ", 1)[1] if " " in value else value)
+    for name, value in request.url.params.multi_items():
+        if name.lower() in SECRET_QUERY_PARAMS:
+            values.add(value)
+    values |= {v.removeprefix("sk-") for v in values if v.startswith("sk-")}
+    return tuple(v.strip() for v in values if len(v.strip()) >= 8)
 
 
 def is_error_body(body: object) -> bool:
@@ -327,6 +360,11 @@ def error_info(body: object) -> ErrorInfo | None:
         if title or text.lstrip().lower().startswith(("<!doctype", "<html")):
             heading = title.group(1).strip() if title else "untitled"
             return ErrorInfo(f"the gateway answered with an HTML page ({heading!r}), not JSON")
+        if _CLOUDFLARE_CODE.fullmatch(text):
+            return ErrorInfo(
+                f"{text} (Cloudflare in front of the gateway refused this client before it reached "
+                "the API; ask the operator to allow API clients)"
+            )
         return ErrorInfo(text[:500])
     if not isinstance(body, Mapping):
         return None
@@ -341,6 +379,9 @@ def error_info(body: object) -> ErrorInfo | None:
         )
     if isinstance(error, str) and error:
         return ErrorInfo(_first_message(body) or error, code=_as_code(body.get("code")) or error)
+    if isinstance(error, list) and error:
+        text = "; ".join(str(item) for item in error)
+        return ErrorInfo(_first_message(body) or text[:500], code=_as_code(body.get("code")))
     message = _first_message(body)
     if message is None and body.get("success") is not False:
         return None
@@ -391,7 +432,7 @@ _MODEL_MISSING_TEXT = re.compile(
 )
 _CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
 _CONTEXT_TEXT = re.compile(
-    r"context[ _]length|maximum context|context window|prompt is too long|too many tokens|"
+    r"context[ _](length|size|window)|maximum context|prompt is too long|too many tokens|"
     r"超出.{0,10}(长度|上下文)|超过.{0,10}(长度|上下文)",
     re.I,
 )
@@ -489,12 +530,12 @@ def make_status_error(
 ) -> APIStatusError:
     """Build the right `APIStatusError` subclass, with a message that says what to do."""
     info = error_info(body)
-    raw = redact(info.message) if info else ""
+    raw = redact(info.message, request_secrets(request)) if info else ""
     cleaned, request_ids = split_request_ids(raw)
     cls = classify(status, info)
     if stream and cls is APIStatusError:
         cls = APIStreamError
-    request_id = request_id_of(response) or (request_ids[0] if request_ids else None)
+    request_id = request_id_of(response) or (request_ids[-1] if request_ids else None)
     parts = [f"{cls.label} (HTTP {status}"]
     if info and info.code is not None:
         parts.append(f", code {info.code!r}")

@@ -31,7 +31,7 @@ class SSEDecoder:
     split across chunks, and a last event with no blank line after it.
     """
 
-    __slots__ = ("_data", "_event", "_id", "_partial", "_retry", "_skip_lf")
+    __slots__ = ("_data", "_event", "_first_line", "_id", "_partial", "_retry", "_skip_lf")
 
     def __init__(self) -> None:
         self._partial = b""
@@ -40,9 +40,12 @@ class SSEDecoder:
         self._event: str | None = None
         self._id: str | None = None
         self._retry: int | None = None
+        self._first_line = True
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode one network chunk; return the events it completed."""
+        if not chunk:
+            return []  # keep a pending CR: the LF of its CRLF may be in the next chunk
         if self._skip_lf:
             self._skip_lf = False
             if chunk.startswith(b"\n"):
@@ -74,6 +77,9 @@ class SSEDecoder:
         return events
 
     def _line(self, line: bytes, out: list[ServerSentEvent]) -> None:
+        if self._first_line:
+            self._first_line = False
+            line = line.removeprefix(b"\xef\xbb\xbf")  # the spec ignores a leading BOM
         if not line:
             self._dispatch(out)
         elif line.startswith(b"data:"):

@@ -9,7 +9,10 @@ from typing import Generic
 import httpx
 
 from aimhub._exceptions import request_id_of
-from aimhub._request import ChunkT, StreamParser, transport_error
+from aimhub._request import ChunkT, StreamParser, safe_url, transport_error
+
+#: A body that stops arriving, or arrives corrupted (bad gzip from a proxy), mid-read.
+_BROKEN_BODY = (httpx.TransportError, httpx.DecodingError)
 
 
 class _StreamBase(Generic[ChunkT]):
@@ -28,7 +31,7 @@ class _StreamBase(Generic[ChunkT]):
         return self._parser.partial_text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(url={str(self.response.request.url)!r})"
+        return f"{type(self).__name__}(url={safe_url(self.response.request)!r})"
 
 
 class Stream(_StreamBase[ChunkT]):
@@ -49,7 +52,7 @@ class Stream(_StreamBase[ChunkT]):
                 if parser.done:
                     break
             yield from parser.finish()
-        except httpx.TransportError as exc:
+        except _BROKEN_BODY as exc:
             raise transport_error(self.response.request, exc, parser.partial_text) from exc
         finally:
             self.response.close()
@@ -83,7 +86,7 @@ class AsyncStream(_StreamBase[ChunkT]):
                     break
             for chunk in parser.finish():
                 yield chunk
-        except httpx.TransportError as exc:
+        except _BROKEN_BODY as exc:
             raise transport_error(self.response.request, exc, parser.partial_text) from exc
         finally:
             await self.response.aclose()
