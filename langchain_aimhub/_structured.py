@@ -10,7 +10,7 @@ from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
     PydanticToolsParser,
 )
-from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
@@ -68,7 +68,8 @@ def structured_output_runnable(
     parsed = RunnablePassthrough.assign(
         parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
     ).with_fallbacks(
-        [RunnablePassthrough.assign(parsed=lambda _: None, parsing_error=lambda _: None)],
+        # The failed attempt's exception lands under "parsing_error" in the fallback's input.
+        [RunnablePassthrough.assign(parsed=lambda _: None)],
         exception_key="parsing_error",
     )
-    return RunnableMap(raw=bound) | parsed | RunnableLambda(lambda x: x)
+    return RunnableMap(raw=bound) | parsed
