@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub.types._base import LenientInt, NullableList, WireModel
 
 
@@ -14,6 +15,11 @@ class Model(WireModel):
     owned_by: str | None = None
     #: new-api's hint of the routes serving this model: openai, anthropic, embeddings, ...
     supported_endpoint_types: NullableList[str] = []
+
+    @property
+    def capabilities(self) -> ModelCapabilities:
+        """What the catalogue knows about this model (safe defaults for unknown ids)."""
+        return capabilities_for(self.id)
 
 
 class ModelList(WireModel):
