@@ -1,0 +1,71 @@
+"""Connection fields and clients shared by `AimhubEmbedding` and `AimhubRerank`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
+from typing_extensions import Self
+
+from aimhub import AimhubClient, AsyncAimhubClient
+from aimhub._constants import DEFAULT_MAX_RETRIES
+
+
+class GatewayFields(BaseModel):
+    """The gateway connection and the two clients built from it (LlamaIndex field names)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
+
+    api_key: SecretStr | None = Field(
+        default=None, description="Gateway key; defaults to the AIMHUB_API_KEY variable."
+    )
+    api_base: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_base", "base_url"),
+        description="Gateway address in any form (also accepted as `base_url`); defaults to "
+        "AIMHUB_BASE_URL, else Aimhub's.",
+    )
+    timeout: float | None = Field(default=None, description="Seconds per request.")
+    max_retries: int = Field(
+        default=DEFAULT_MAX_RETRIES,
+        description="Retries of failures that may succeed later (429, 5xx); 0 disables them.",
+    )
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Headers sent with every request."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra top-level request fields; the fields this class sets win on a clash.",
+    )
+    http_client: httpx.Client | None = Field(
+        default=None, exclude=True, description="An httpx.Client to send with; not closed by us."
+    )
+    http_async_client: httpx.AsyncClient | None = Field(
+        default=None, exclude=True, description="An httpx.AsyncClient to send with."
+    )
+
+    _client: AimhubClient = PrivateAttr()
+    _async_client: AsyncAimhubClient = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _create_clients(self) -> Self:
+        # Built once here, so a missing key or a bad address fails at construction.
+        options: dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.api_base,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+        }
+        self._client = AimhubClient(**options, http_client=self.http_client)
+        self._async_client = AsyncAimhubClient(**options, http_client=self.http_async_client)
+        return self
