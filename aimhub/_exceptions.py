@@ -372,7 +372,7 @@ def error_info(body: object) -> ErrorInfo | None:
     if isinstance(error, Mapping):
         message = _first_message(error) or _first_message(body)
         return ErrorInfo(
-            message=message or json.dumps(error, ensure_ascii=False)[:500],
+            message=message or _no_message(error),
             code=_as_code(error.get("code", body.get("code"))),
             type=_opt_str(error.get("type")),
             param=_opt_str(error.get("param")),
@@ -390,6 +390,13 @@ def error_info(body: object) -> ErrorInfo | None:
         code=_as_code(body.get("code", body.get("error_code"))),
         type=_opt_str(body.get("type")),
     )
+
+
+def _no_message(error: Mapping[str, Any]) -> str:
+    # llama.cpp's server answers `tool_choice: "required"` with 500 and `"message": ""`.
+    filled = {k: v for k, v in error.items() if v not in (None, "", [], {})}
+    detail = f" ({json.dumps(filled, ensure_ascii=False)[:400]})" if filled else ""
+    return f"the server gave no error message{detail}"
 
 
 def _opt_str(value: object) -> str | None:

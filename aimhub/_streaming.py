@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from types import TracebackType
 from typing import Generic
 
@@ -76,7 +76,7 @@ class Stream(_StreamBase[ChunkT]):
 class AsyncStream(_StreamBase[ChunkT]):
     """The async twin of `Stream`."""
 
-    async def __aiter__(self) -> AsyncIterator[ChunkT]:
+    async def __aiter__(self) -> AsyncGenerator[ChunkT, None]:
         parser = self._parser
         try:
             async for data in self.response.aiter_bytes():

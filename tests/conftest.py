@@ -9,7 +9,8 @@ import pytest
 
 from aimhub._constants import SECRET_HEADERS, SECRET_QUERY_PARAMS
 
-CASSETTES = Path(__file__).resolve().parent.parent / "cassettes"
+TESTS = Path(__file__).resolve().parent
+CASSETTES = TESTS.parent / "cassettes"
 
 #: Every header that could identify the recorder is dropped from cassettes, not only the key.
 FILTERED_HEADERS = sorted(SECRET_HEADERS | {"cookie", "set-cookie", "openai-organization"})
@@ -31,6 +32,18 @@ def vcr_config() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def vcr_cassette_dir() -> str:
-    """Cassettes live at the repo root, whatever the working directory."""
-    return str(CASSETTES)
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """`cassettes/<module path>/`, at the repo root whatever the working directory.
+
+    The module path is taken below `tests/integration` (or `tests/unit`):
+    `tests/integration/core/test_local_server.py` records into `cassettes/core/test_local_server/`.
+    """
+    return str(cassette_dir_for(request.path))
+
+
+def cassette_dir_for(module: Path) -> Path:
+    """Where the cassettes of a test module live."""
+    parts = module.resolve().relative_to(TESTS).with_suffix("").parts
+    if parts and parts[0] in ("integration", "unit"):
+        parts = parts[1:]
+    return CASSETTES.joinpath(*parts)

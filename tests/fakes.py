@@ -12,9 +12,13 @@ assert len(gateway.requests) == 2
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import json
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -262,3 +266,22 @@ def sse(*payloads: object, done: bool = True, eol: str = "\n", space: bool = Tru
 def split_every(data: bytes, size: int) -> list[bytes]:
     """Cut bytes into network chunks of `size` bytes (odd sizes cut lines and characters)."""
     return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+# --- the demo script ---------------------------------------------------------------------------
+
+DEMO_PATH = Path(__file__).resolve().parent.parent / "examples" / "demo.py"
+
+
+def load_demo() -> ModuleType:
+    """`examples/demo.py` is a script, not a package module: load it by path (once)."""
+    name = "aimhub_examples_demo"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, DEMO_PATH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module

@@ -425,3 +425,13 @@ def test_error_hierarchy_is_rooted_in_aimhub_error() -> None:
         assert issubclass(cls, AimhubError)
     assert issubclass(ModelNotFoundError, NotFoundError)
     assert issubclass(ContextLengthExceededError, BadRequestError)
+
+
+def test_error_object_with_an_empty_message_says_so_and_keeps_what_there_is() -> None:
+    # llama.cpp's server: `tool_choice: "required"` -> 500 with an empty message.
+    body = {"error": {"message": "", "type": "internal_server_error", "param": None, "code": None}}
+    error = make_status_error(500, body, request=None)
+    assert isinstance(error, InternalServerError)
+    assert "the server gave no error message" in str(error)
+    assert '"type": "internal_server_error"' in str(error)
+    assert "null" not in str(error)

@@ -281,6 +281,26 @@ async def test_error_object_inside_the_stream_raises_with_partial_text(
     assert gateway.streams[0].closed
 
 
+async def test_connection_dropped_right_after_done_ends_the_stream_quietly(is_async: bool) -> None:
+    # Observed on llama-cpp-python 0.3.36 (not recordable: vcrpy reads whole bodies): a second
+    # request interrupts a running stream; the server sends `[DONE]`, then drops the connection
+    # mid chunked-encoding, and no chunk ever carried a finish_reason (QUIRKS.md §3 truncation).
+    network = [
+        sse(chat_chunk(role="assistant"), done=False),
+        sse(chat_chunk("Once"), done=False),
+        b"data: [DONE]\n\n",
+        httpx.RemoteProtocolError(
+            "peer closed connection without sending complete message body "
+            "(incomplete chunked read)"
+        ),
+    ]
+    gateway = FakeGateway(sse_reply(network))
+    chunks = await collect(await call(make_client(gateway, is_async), "stream_chat", **ARGS))
+    assert texts(chunks) == "Once"
+    assert all(choice.finish_reason is None for c in chunks for choice in c.choices)
+    assert gateway.streams[0].closed
+
+
 async def test_stream_exposes_request_id_header(is_async: bool) -> None:
     reply = sse_reply([sse(*HELLO)], headers={"X-Oneapi-Request-Id": "RID-1"})
     client = make_client(FakeGateway(reply), is_async)
