@@ -443,6 +443,8 @@ _CONTEXT_TEXT = re.compile(
     r"超出.{0,10}(长度|上下文)|超过.{0,10}(长度|上下文)",
     re.I,
 )
+# Gemini answers 429 "Quota exceeded for metric … per minute": a rate limit, not an empty balance.
+_RATE_QUOTA_TEXT = re.compile(r"per (second|minute|hour)|rate|requests? per|RPM|TPM|每分钟", re.I)
 _RATE_TEXT = re.compile(r"rate limit|too many requests|请求数限制|负载已饱和|频率", re.I)
 _UNSUPPORTED_TEXT = re.compile(r"not implemented|^invalid url \(", re.I)
 
@@ -475,7 +477,11 @@ def classify(status: int, info: ErrorInfo | None) -> type[APIStatusError]:
     status = effective_status(status, info)
     if code in _QUOTA_CODES or status == 402:
         return InsufficientQuotaError
-    if status in (200, 401, 403, 429) and _QUOTA_TEXT.search(text):
+    if (
+        status in (200, 401, 403, 429)
+        and _QUOTA_TEXT.search(text)
+        and not _RATE_QUOTA_TEXT.search(text)
+    ):
         return InsufficientQuotaError
     if _AUTH_TEXT.search(text) or code == "invalid_api_key":
         return AuthenticationError
