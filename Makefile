@@ -18,7 +18,7 @@ test: $(STAMP)
 	$(MAKE) lint
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check $(PACKAGES) tests examples scripts benchmarks
+	$(VENV)/bin/ruff check $(PACKAGES) tests $(wildcard examples scripts benchmarks)
 	$(VENV)/bin/mypy $(PACKAGES)
 
 demo: $(STAMP)
