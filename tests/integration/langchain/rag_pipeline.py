@@ -1,0 +1,158 @@
+"""The issue-4 RAG pipeline, shared by its replay test and by `scripts/build_cassettes.py`.
+
+documents → `AimhubEmbeddings` → `InMemoryVectorStore` → retriever → `AimhubRerank` (in a
+contextual-compression retriever) → `ChatAimhub` answer quoting the retrieved text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForRetrieverRun,
+    CallbackManagerForRetrieverRun,
+)
+from langchain_core.documents import BaseDocumentCompressor, Document
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
+from langchain_core.vectorstores import InMemoryVectorStore
+
+from langchain_aimhub import AimhubEmbeddings, AimhubRerank, ChatAimhub
+
+#: A reserved host: the cassettes are built from documented behaviour, not recorded anywhere.
+GATEWAY = "https://gateway.example/v1"
+KEY = "sk-cassette-builder"
+
+DOCUMENTS = [
+    Document(
+        page_content="Aimhub relays every model through one OpenAI-compatible API under /v1.",
+        metadata={"source": "overview"},
+    ),
+    Document(
+        page_content="DashScope text-embedding-v3 accepts at most 10 inputs per embeddings "
+        "request.",
+        metadata={"source": "limits"},
+    ),
+    Document(
+        page_content="new-api normalises rerank answers to results with an index and a "
+        "relevance_score.",
+        metadata={"source": "rerank"},
+    ),
+    Document(
+        page_content="one-api strips the sk- prefix from keys and reads a dash suffix as a "
+        "channel id.",
+        metadata={"source": "auth"},
+    ),
+    Document(
+        page_content="Inputs for embedding requests are texts, never token ids.",
+        metadata={"source": "inputs"},
+    ),
+    Document(
+        page_content="llama.cpp servers without pooling return one vector per token.",
+        metadata={"source": "local"},
+    ),
+    Document(
+        page_content="Pandas mostly eat bamboo and sleep for half of the day.",
+        metadata={"source": "noise"},
+    ),
+]
+QUESTION = "How many inputs does text-embedding-v3 accept per embeddings request?"
+PROMPT = ChatPromptTemplate.from_messages(
+    [
+        ("system", "Answer from the context only, and quote the passage you used."),
+        ("human", "Context:\n{context}\n\nQuestion: {question}"),
+    ]
+)
+
+
+class RerankingRetriever(BaseRetriever):
+    """Base retriever, then compressor: what `ContextualCompressionRetriever` does.
+
+    Used when `langchain-classic` (home of `ContextualCompressionRetriever` since LangChain
+    1.0) is not installed; both send exactly the same requests.
+    """
+
+    base_retriever: BaseRetriever
+    base_compressor: BaseDocumentCompressor
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        docs = self.base_retriever.invoke(query, config={"callbacks": run_manager.get_child()})
+        return list(self.base_compressor.compress_documents(docs, query))
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        docs = await self.base_retriever.ainvoke(
+            query, config={"callbacks": run_manager.get_child()}
+        )
+        return list(await self.base_compressor.acompress_documents(docs, query))
+
+
+def compression_retriever(compressor: AimhubRerank, base: BaseRetriever) -> BaseRetriever:
+    """`ContextualCompressionRetriever` when installed, else the equivalent above."""
+    try:
+        from langchain_classic.retrievers import ContextualCompressionRetriever
+    except ImportError:
+        return RerankingRetriever(base_retriever=base, base_compressor=compressor)
+    retriever: BaseRetriever = ContextualCompressionRetriever(
+        base_compressor=compressor, base_retriever=base
+    )
+    return retriever
+
+
+@dataclass
+class RagComponents:
+    """The pipeline's parts; the store is filled by `answer_question`."""
+
+    embeddings: AimhubEmbeddings
+    reranker: AimhubRerank
+    llm: ChatAimhub
+
+
+def rag_components(transport: httpx.BaseTransport | None = None) -> RagComponents:
+    """The three Aimhub models, over `transport` if given (the cassette builder's fake)."""
+    clients: dict[str, Any] = {}
+    if transport is not None:
+        clients = {
+            "http_client": httpx.Client(transport=transport),
+            "http_async_client": httpx.AsyncClient(transport=transport),
+        }
+    common: dict[str, Any] = {"api_key": KEY, "base_url": GATEWAY, "max_retries": 0, **clients}
+    return RagComponents(
+        embeddings=AimhubEmbeddings(model="text-embedding-3-small", dimensions=64, **common),
+        reranker=AimhubRerank(model="bge-reranker-v2-m3", top_n=2, **common),
+        llm=ChatAimhub(model="gpt-4o-mini", temperature=0, **common),
+    )
+
+
+def _context(inputs: dict[str, Any]) -> dict[str, str]:
+    passages = "\n".join(f"- {doc.page_content}" for doc in inputs["docs"])
+    return {"context": passages, "question": inputs["question"]}
+
+
+def _chain(parts: RagComponents, store: InMemoryVectorStore) -> Runnable[str, dict[str, Any]]:
+    base = store.as_retriever(search_kwargs={"k": 4})
+    retriever = compression_retriever(parts.reranker, base)
+    answer = RunnableLambda(_context) | PROMPT | parts.llm
+    return RunnableParallel(docs=retriever, question=RunnablePassthrough()).assign(answer=answer)
+
+
+def answer_question(
+    parts: RagComponents, *, is_async: bool
+) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+    """Index `DOCUMENTS`, then answer `QUESTION`: `{"docs", "question", "answer"}`."""
+    if is_async:
+        return _aanswer(parts)
+    store = InMemoryVectorStore.from_documents(DOCUMENTS, parts.embeddings)
+    return _chain(parts, store).invoke(QUESTION)
+
+
+async def _aanswer(parts: RagComponents) -> dict[str, Any]:
+    store = await InMemoryVectorStore.afrom_documents(DOCUMENTS, parts.embeddings)
+    return await _chain(parts, store).ainvoke(QUESTION)
