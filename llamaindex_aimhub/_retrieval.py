@@ -49,8 +49,11 @@ class GatewayFields(BaseModel):
     http_client: httpx.Client | None = Field(
         default=None, exclude=True, description="An httpx.Client to send with; not closed by us."
     )
-    http_async_client: httpx.AsyncClient | None = Field(
-        default=None, exclude=True, description="An httpx.AsyncClient to send with."
+    async_http_client: httpx.AsyncClient | None = Field(
+        default=None,
+        exclude=True,
+        validation_alias=AliasChoices("async_http_client", "http_async_client"),
+        description="An httpx.AsyncClient to send with (also accepted as `http_async_client`).",
     )
 
     _client: AimhubClient = PrivateAttr()
@@ -67,5 +70,5 @@ class GatewayFields(BaseModel):
             "default_headers": self.default_headers,
         }
         self._client = AimhubClient(**options, http_client=self.http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=self.http_async_client)
+        self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
         return self

@@ -34,7 +34,7 @@ def make_embedding(handler: Any, model: str = "text-embedding-v3", **kw: Any) ->
         api_key=KEY,
         api_base="https://gw.test/v1",
         http_client=httpx.Client(transport=transport),
-        http_async_client=httpx.AsyncClient(transport=transport),
+        async_http_client=httpx.AsyncClient(transport=transport),
         max_retries=0,
         **kw,
     )
@@ -65,9 +65,13 @@ def test_embed_batch_size_defaults_to_the_catalogue_cap(
 
 
 def test_llamaindex_and_langchain_spellings_are_both_accepted() -> None:
-    model = AimhubEmbedding(model="m", api_key=KEY, base_url="https://gw.test")
+    async_client = httpx.AsyncClient()
+    model = AimhubEmbedding(
+        model="m", api_key=KEY, base_url="https://gw.test", http_async_client=async_client
+    )
     assert (model.model_name, model.api_base) == ("m", "https://gw.test")
     assert model._client.base_url == "https://gw.test/v1"
+    assert model.async_http_client is async_client
 
 
 def test_the_key_never_appears_in_serialised_forms() -> None:

@@ -45,7 +45,7 @@ def make_reranker(gateway: FakeGateway, is_async: bool, **kwargs: Any) -> Aimhub
         api_key=KEY,
         api_base="https://gw.test/v1",
         http_client=httpx.Client(transport=unused if is_async else used),
-        http_async_client=httpx.AsyncClient(transport=used if is_async else unused),
+        async_http_client=httpx.AsyncClient(transport=used if is_async else unused),
         max_retries=0,
         **kwargs,
     )
