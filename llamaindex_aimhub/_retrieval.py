@@ -12,9 +12,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
-    model_validator,
 )
-from typing_extensions import Self
 
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._constants import DEFAULT_MAX_RETRIES
@@ -59,9 +57,10 @@ class GatewayFields(BaseModel):
     _client: AimhubClient = PrivateAttr()
     _async_client: AsyncAimhubClient = PrivateAttr()
 
-    @model_validator(mode="after")
-    def _create_clients(self) -> Self:
-        # Built once here, so a missing key or a bad address fails at construction.
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        # Made here, not in a validator, so that a missing key or a bad address raises aimhub's
+        # own ConfigurationError (naming AIMHUB_API_KEY), as the Aimhub LLM does.
         options: dict[str, Any] = {
             "api_key": self.api_key,
             "base_url": self.api_base,
@@ -71,4 +70,3 @@ class GatewayFields(BaseModel):
         }
         self._client = AimhubClient(**options, http_client=self.http_client)
         self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
-        return self

@@ -14,6 +14,7 @@ from llama_index.core.schema import BaseComponent, TextNode
 
 from aimhub import ConfigurationError
 from llamaindex_aimhub.embeddings import AimhubEmbedding
+from llamaindex_aimhub.postprocessor import AimhubRerank
 from tests.embedding_fakes import embeddings_body, embeddings_handler, vector_for
 from tests.fakes import FakeGateway
 from tests.unit.llamaindex._events import collect_events
@@ -146,3 +147,14 @@ def test_builds_and_queries_a_vector_store_index() -> None:
     hits = index.as_retriever(similarity_top_k=1).retrieve("bbbbbbbb")
 
     assert [hit.node.node_id for hit in hits] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("cls", "model_field"), [(AimhubEmbedding, "model_name"), (AimhubRerank, "model")]
+)
+def test_a_missing_key_raises_aimhubs_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Any], model_field: str
+) -> None:
+    monkeypatch.delenv("AIMHUB_API_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="AIMHUB_API_KEY"):
+        cls(**{model_field: "m"})
