@@ -254,13 +254,17 @@ class Embedder:
             body["dimensions"] = self.dimensions
         return body
 
+    def batches(self, texts: Sequence[str]) -> list[list[str]]:
+        """The checked inputs (see `check_inputs`), cut into request-sized batches."""
+        inputs = check_inputs(texts)
+        return [inputs[r.start : r.stop] for r in batch_ranges(len(inputs), self.batch_size)]
+
     def embed(self, client: AimhubClient, texts: Sequence[str]) -> list[Vector]:
         """Embed `texts` in input order; an empty list makes no request."""
-        inputs = check_inputs(texts)
-        batches = [inputs[r.start : r.stop] for r in batch_ranges(len(inputs), self.batch_size)]
+        batches = self.batches(texts)
         if not batches:
             return []
-        with _progress(self.show_progress_bar, len(inputs)) as advance:
+        with _progress(self.show_progress_bar, sum(map(len, batches))) as advance:
 
             def run(batch: list[str]) -> list[Vector]:
                 vectors = self._embed_batch(client, batch)
@@ -277,12 +281,11 @@ class Embedder:
 
     async def aembed(self, client: AsyncAimhubClient, texts: Sequence[str]) -> list[Vector]:
         """The async twin of `embed`: batches run as tasks, at most `max_concurrency` at once."""
-        inputs = check_inputs(texts)
-        batches = [inputs[r.start : r.stop] for r in batch_ranges(len(inputs), self.batch_size)]
+        batches = self.batches(texts)
         if not batches:
             return []
         limit = asyncio.Semaphore(self.max_concurrency)
-        with _progress(self.show_progress_bar, len(inputs)) as advance:
+        with _progress(self.show_progress_bar, sum(map(len, batches))) as advance:
 
             async def run(batch: list[str]) -> list[Vector]:
                 vectors = await self._aembed_batch(client, batch, limit)
