@@ -14,7 +14,7 @@ responses are deterministic functions of the request:
 * chat: an answer that quotes the first context passage of the prompt.
 
 ```sh
-.venv/bin/python scripts/build_cassettes.py all        # or: embeddings | rag
+.venv/bin/python scripts/build_cassettes.py all    # or: embeddings | rag | llamaindex-rag
 ```
 
 Re-run it when the requests the library sends change (a replayed test then fails with
@@ -49,6 +49,7 @@ from tests.integration.langchain.rag_pipeline import (  # noqa: E402
 CASSETTES = ROOT / "cassettes"
 STANDARD_DIR = CASSETTES / "embeddings" / "standard"
 RAG_DIR = CASSETTES / "rerank" / "rag_pipeline"
+LLAMAINDEX_RAG_DIR = CASSETTES / "rerank" / "llamaindex_rag_pipeline"
 DIMENSIONS = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -130,8 +131,8 @@ class DocumentedGateway:
 
     def chat(self, body: dict[str, Any]) -> dict[str, Any]:
         """The Chat Completions shape; the answer quotes the first context passage."""
-        prompt = "\n".join(str(m.get("content", "")) for m in body["messages"])
-        passages = [line[2:] for line in prompt.splitlines() if line.startswith("- ")]
+        prompt = "\n".join(_text(m.get("content")) for m in body["messages"])
+        passages = _passages(prompt)
         text = f'According to the retrieved text: "{passages[0]}"' if passages else "I don't know."
         prompt_tokens = len(_WORD.findall(prompt))
         completion_tokens = len(_WORD.findall(text))
@@ -153,6 +154,23 @@ class DocumentedGateway:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):  # content parts
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
+def _passages(prompt: str) -> list[str]:
+    # Our LangChain prompt lists passages as "- text" lines; LlamaIndex's QA prompt puts them,
+    # blank-line separated, between two rules of dashes.
+    listed = [line[2:] for line in prompt.splitlines() if line.startswith("- ")]
+    if listed:
+        return listed
+    blocks = prompt.split("---------------------")
+    context = blocks[1] if len(blocks) > 2 else ""
+    return [part.strip() for part in context.split("\n\n") if part.strip()]
 
 
 # --- recording ----------------------------------------------------------------------------------
@@ -233,9 +251,26 @@ def build_rag() -> None:
         record(RAG_DIR / name, scenario)
 
 
+def build_llamaindex_rag() -> None:
+    """The LlamaIndex pipeline cassettes: index → retrieve → rerank → answer, sync and async."""
+    from tests.integration.llamaindex import rag_pipeline as li
+
+    for mode in ("sync", "async"):
+
+        def scenario(transport: httpx.MockTransport, mode: str = mode) -> object:
+            return li.answer_question(li.rag_components(transport), is_async=mode == "async")
+
+        name = f"test_llamaindex_rag_pipeline_answers_from_reranked_nodes[{mode}].yaml"
+        record(LLAMAINDEX_RAG_DIR / name, scenario)
+
+
 def main(argv: list[str]) -> int:
-    """Entry point: `embeddings`, `rag` or `all`."""
-    targets = {"embeddings": build_embeddings, "rag": build_rag}
+    """Entry point: `embeddings`, `rag`, `llamaindex-rag` or `all`."""
+    targets = {
+        "embeddings": build_embeddings,
+        "rag": build_rag,
+        "llamaindex-rag": build_llamaindex_rag,
+    }
     chosen = argv[1:] or ["all"]
     for name in chosen:
         if name == "all":
