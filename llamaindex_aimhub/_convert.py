@@ -37,6 +37,7 @@ from aimhub.types import ChatCompletion, ChatCompletionChunk
 # Roles some LlamaIndex integrations use for the assistant and for tool results.
 _ROLES = {"chatbot": "assistant", "model": "assistant", "function": "tool"}
 _AUDIO_MIME = {"mp3": "audio/mpeg", "mpeg": "audio/mpeg", "wav": "audio/wav", "wave": "audio/wav"}
+_UNTITLED = "input_document"
 #: Where the reasons a call's arguments are unusable travel, keyed by call id.
 TOOL_CALL_ERRORS = "tool_call_errors"
 
@@ -172,11 +173,12 @@ def _media_block(block: Any) -> MediaBlock:
         return MediaBlock("video", data=data, mime_type=block.video_mimetype)
     document: DocumentBlock = block
     mime = document.document_mimetype or "application/pdf"
+    # LlamaIndex fills in "input_document" when no title was given: not a file name to send.
+    name = document.title if document.title != _UNTITLED else None
     if document.url:
-        return MediaBlock("file", url=document.url, mime_type=mime, filename=document.title)
-    raw = document.resolve_document().read()
-    data = base64.b64encode(raw).decode()
-    return MediaBlock("file", data=data, mime_type=mime, filename=document.title)
+        return MediaBlock("file", url=document.url, mime_type=mime, filename=name)
+    data = base64.b64encode(document.resolve_document().read()).decode()
+    return MediaBlock("file", data=data, mime_type=mime, filename=name)
 
 
 # --- responses: wire -> ChatResponse -------------------------------------------------------------

@@ -71,45 +71,33 @@ _FLAG_FIELDS = {
 class Aimhub(FunctionCallingLLM):
     """Any model served by an OpenAI-compatible aggregator gateway (one-api, new-api, forks).
 
-    Setup: `pip install "aimhub[llamaindex]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`
-    for gateways other than Aimhub's).
-
     ```python
-    from llamaindex_aimhub import Aimhub
+    from llamaindex_aimhub import Aimhub  # pip install "aimhub[llamaindex]"
 
-    llm = Aimhub(model="qwen-plus")
+    llm = Aimhub(model="qwen-plus")  # AIMHUB_API_KEY, AIMHUB_BASE_URL
     print(llm.complete("Name three rivers in China.").text)
-    for r in llm.stream_chat([ChatMessage(role="user", content="Tell me a story")]):
-        print(r.delta, end="")
     ```
 
     `context_window`, `is_function_calling_model` and the media flags default from the model
-    catalogue, so no model id is ever "unknown"; `max_tokens` and `temperature` are sent only
-    when set. Tool calling (`chat_with_tools`, `FunctionAgent`), structured output with the
-    family's best method, images/audio/documents in, reasoning out as `ThinkingBlock`s (streamed
-    too, and echoed back where the family needs it) all go through the shared `aimhub` core.
-    Usage, finish reason (normalised and raw) and the gateway's request id are in each final
-    `ChatResponse.additional_kwargs`; gateway errors propagate as `aimhub` errors.
+    catalogue (no model id is "unknown"); `max_tokens` and `temperature` are sent only when set.
+    Tools (`chat_with_tools`, `FunctionAgent`), structured output by the family's best method,
+    media in and reasoning out as `ThinkingBlock`s (streamed, and echoed back where the family
+    needs it) all go through the shared `aimhub` core. Usage, finish reason (normalised and
+    raw) and request id are in the final `ChatResponse.additional_kwargs`; gateway errors
+    propagate as `aimhub` errors.
     """
 
     model: str = Field(description="Model id as the gateway lists it, e.g. `gpt-4o-mini`.")
     api_key: SecretStr | None = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Gateway key; defaults to `AIMHUB_API_KEY`. Never serialised.",
+        default=None, exclude=True, repr=False, description="Key; else `AIMHUB_API_KEY`."
     )
     api_base: str | None = Field(
         default=None,
         validation_alias=AliasChoices("api_base", "base_url"),
         description="Gateway address in any form (`base_url` too); defaults to `AIMHUB_BASE_URL`.",
     )
-    temperature: float | None = Field(
-        default=None, description="Sampling temperature; unset: not sent."
-    )
-    max_tokens: int | None = Field(
-        default=None, gt=0, description="Output token cap; unset: not sent."
-    )
+    temperature: float | None = Field(default=None, description="Unset: not sent.")
+    max_tokens: int | None = Field(default=None, gt=0, description="Output cap; unset: not sent.")
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request fields, e.g. `top_p`, `stop`."
     )
@@ -127,11 +115,9 @@ class Aimhub(FunctionCallingLLM):
     capabilities: dict[str, Any] | None = Field(
         default=None, description="Catalogue overrides for this instance, e.g. `{'vision': True}`."
     )
-    context_window: int | None = Field(
-        default=None, description="Prompt plus answer tokens; from the catalogue when unset."
-    )
+    context_window: int | None = Field(default=None, description="Tokens; catalogue default.")
     is_function_calling_model: bool | None = Field(
-        default=None, description="Whether the model calls tools; from the catalogue when unset."
+        default=None, description="Calls tools; catalogue default."
     )
     vision: bool | None = Field(default=None, description="Takes images; catalogue default.")
     audio_input: bool | None = Field(default=None, description="Takes audio; catalogue default.")

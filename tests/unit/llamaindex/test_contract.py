@@ -197,12 +197,16 @@ async def test_reasoning_comes_out_as_thinking(model: str, path: str, is_async: 
 # LlamaIndex's workflow runtime inspects pydantic instances with `inspect.getmembers`.
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince20")
 @pytest.mark.filterwarnings("ignore::pydantic.warnings.PydanticDeprecatedSince211")
-async def test_a_function_agent_calls_two_tools_over_several_turns(model: str) -> None:
+@pytest.mark.parametrize("streaming", [True, False], ids=["streaming", "not-streaming"])
+async def test_a_function_agent_calls_two_tools_over_several_turns(
+    model: str, streaming: bool
+) -> None:
     gateway = FamilyGateway(text="Sunny; 10:00.", parallel=False)
-    agent = FunctionAgent(tools=TOOLS, llm=make_llm(gateway, model=model))
+    agent = FunctionAgent(tools=TOOLS, llm=make_llm(gateway, model=model), streaming=streaming)
     result = await agent.run(user_msg="Weather and time in Paris?")
     assert str(result.response.content) == "Sunny; 10:00."
     assert len(gateway.requests) == 3  # get_weather, then get_time, then the answer
+    assert [body["stream"] for body in gateway.bodies] == [streaming] * 3
     last = gateway.bodies[-1]["messages"]
     assert [m["role"] for m in last[-4:]] == ["assistant", "tool", "assistant", "tool"]
     assert last[-3]["content"] == "Sunny in Paris."

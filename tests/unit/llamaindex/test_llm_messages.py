@@ -88,6 +88,12 @@ def test_gemini_takes_audio_and_pdf_urls_as_image_url_parts() -> None:
     ]
 
 
+def test_llamaindex_placeholder_title_is_not_sent_as_the_file_name() -> None:
+    part = convert(user(DocumentBlock(data=PDF)))["content"][0]
+    assert part["file"]["file_data"].startswith("data:application/pdf;base64,")
+    assert part["file"].get("filename") != "input_document"
+
+
 def test_pdf_bytes_become_a_file_part() -> None:
     part = convert(user(DocumentBlock(data=PDF, title="spec.pdf")))["content"][0]
     assert part == {
