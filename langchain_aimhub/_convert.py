@@ -26,6 +26,9 @@ from aimhub._normalize import ChatDelta, NormalizedChoice, NormalizedUsage, Stre
 from aimhub._toolcalls import ParsedToolCall
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+# Streamed messages fed back into a conversation (`chunk + chunk + ...`) keep their chunk types.
+_ROLES |= {"HumanMessageChunk": "user", "AIMessageChunk": "assistant"}
+_ROLES |= {"SystemMessageChunk": "system", "ToolMessageChunk": "tool"}
 _MEDIA_TYPES: dict[str, MediaKind] = {
     "image": "image",
     "audio": "audio",

@@ -6,7 +6,16 @@ import warnings
 from typing import Any
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    HumanMessage,
+    HumanMessageChunk,
+    SystemMessage,
+    SystemMessageChunk,
+    ToolMessage,
+    ToolMessageChunk,
+)
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
@@ -219,6 +228,29 @@ def test_reasoning_is_echoed_only_on_tool_turns_for_families_that_need_it() -> N
     assert "reasoning_content" not in sent[3]
     make_llm(gateway, model="gpt-4o").invoke(history)
     assert all("reasoning_content" not in m for m in gateway.last["messages"])
+
+
+def test_streamed_messages_fed_back_keep_their_roles_and_echo_policy() -> None:
+    # `sum(llm.stream(...))` is an AIMessageChunk whose `type` is "AIMessageChunk".
+    streamed = AIMessageChunk(
+        "",
+        additional_kwargs={"reasoning_content": "thought"},
+        tool_call_chunks=[{"name": "get_weather", "args": '{"city": "x"}', "id": "c1", "index": 0}],
+    )
+    history = [HumanMessageChunk("q"), streamed, ToolMessageChunk("sunny", tool_call_id="c1")]
+    gateway = Gateway(completion())
+    make_llm(gateway, model="qwen3-32b").invoke([SystemMessageChunk("s"), *history])
+    system, user, assistant, tool_msg = gateway.last["messages"]
+    assert [m["role"] for m in (system, user, assistant, tool_msg)] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+    ]
+    assert assistant["tool_calls"][0]["id"] == "c1"
+    assert "reasoning_content" not in assistant  # Qwen3: never echoed
+    make_llm(gateway, model="deepseek-reasoner").invoke(history)
+    assert gateway.last["messages"][1]["reasoning_content"] == "thought"
 
 
 def test_tool_history_is_sent_with_ids_and_json_arguments() -> None:
