@@ -3,6 +3,7 @@
 from aimhub._client import AimhubClient, AsyncAimhubClient
 from aimhub._config import ClientConfig, normalize_base_url
 from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from aimhub._embeddings import Embedder
 from aimhub._exceptions import (
     AimhubError,
     APIConnectionError,
@@ -24,6 +25,7 @@ from aimhub._exceptions import (
     RateLimitError,
     UnsupportedEndpointError,
 )
+from aimhub._rerank import Reranker
 from aimhub._streaming import AsyncStream, Stream
 from aimhub._version import __version__
 
@@ -46,6 +48,7 @@ __all__ = [
     "ClientConfig",
     "ConfigurationError",
     "ContextLengthExceededError",
+    "Embedder",
     "InsufficientQuotaError",
     "InternalServerError",
     "ModelNotAvailableError",
@@ -53,6 +56,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "Reranker",
     "Stream",
     "UnsupportedEndpointError",
     "__version__",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 import time
 from collections.abc import Mapping
 from types import TracebackType
@@ -144,6 +146,12 @@ class _BaseClient:
         return delay
 
 
+@functools.cache
+def _default_ssl_context() -> ssl.SSLContext:
+    """httpx's default verification, built once: loading the CA bundle takes ~70 ms per client."""
+    return httpx.create_ssl_context()
+
+
 def _check_stream_flag(body: dict[str, Any], stream: bool) -> None:
     if bool(body.get("stream", stream)) != stream:
         method = "stream_chat()/stream_complete()" if body.get("stream") else "chat()/complete()"
@@ -206,7 +214,7 @@ class AimhubClient(_BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
-            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True
+            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=_default_ssl_context()
         )
 
     def chat(
@@ -288,7 +296,7 @@ class AimhubClient(_BaseClient):
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> EmbeddingResponse:
-        """`POST /embeddings`, sent as given (see `aimhub.embeddings` for batching and checks)."""
+        """`POST /embeddings`, sent as given (`aimhub.Embedder` adds batching and checks)."""
         request = self._build(
             EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
         )
@@ -399,7 +407,7 @@ class AsyncAimhubClient(_BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
-            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True
+            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=_default_ssl_context()
         )
 
     async def chat(

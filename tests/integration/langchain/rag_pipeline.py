@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from langchain_core.callbacks import (
-    AsyncCallbackManagerForRetrieverRun,
-    CallbackManagerForRetrieverRun,
-)
-from langchain_core.documents import BaseDocumentCompressor, Document
+from langchain_core.documents import Document
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
@@ -69,37 +65,10 @@ PROMPT = ChatPromptTemplate.from_messages(
 )
 
 
-class RerankingRetriever(BaseRetriever):
-    """Base retriever, then compressor: what `ContextualCompressionRetriever` does.
-
-    Used when `langchain-classic` (home of `ContextualCompressionRetriever` since LangChain
-    1.0) is not installed; both send exactly the same requests.
-    """
-
-    base_retriever: BaseRetriever
-    base_compressor: BaseDocumentCompressor
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        docs = self.base_retriever.invoke(query, config={"callbacks": run_manager.get_child()})
-        return list(self.base_compressor.compress_documents(docs, query))
-
-    async def _aget_relevant_documents(
-        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        docs = await self.base_retriever.ainvoke(
-            query, config={"callbacks": run_manager.get_child()}
-        )
-        return list(await self.base_compressor.acompress_documents(docs, query))
-
-
 def compression_retriever(compressor: AimhubRerank, base: BaseRetriever) -> BaseRetriever:
-    """`ContextualCompressionRetriever` when installed, else the equivalent above."""
-    try:
-        from langchain_classic.retrievers import ContextualCompressionRetriever
-    except ImportError:
-        return RerankingRetriever(base_retriever=base, base_compressor=compressor)
+    """LangChain's `ContextualCompressionRetriever` (in `langchain-classic` since LangChain 1.0)."""
+    from langchain_classic.retrievers import ContextualCompressionRetriever
+
     retriever: BaseRetriever = ContextualCompressionRetriever(
         base_compressor=compressor, base_retriever=base
     )
