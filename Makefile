@@ -23,6 +23,8 @@ lint: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
+	$(PY) examples/langchain_rag.py
+	$(PY) examples/llamaindex_demo.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

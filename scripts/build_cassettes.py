@@ -39,7 +39,7 @@ import vcr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.langchain.rag_pipeline import (  # noqa: E402
+from examples.langchain_rag import (  # noqa: E402
     GATEWAY,
     KEY,
     answer_question,

@@ -1,7 +1,8 @@
 """Issue 4 end to end: documents → embeddings → vector store → rerank → chat answer, replayed.
 
 The cassettes are built by `scripts/build_cassettes.py rag` from documented gateway behaviour
-(see `cassettes/README.md`); the pipeline itself is `rag_pipeline.py`, shared with the builder.
+(see `cassettes/README.md`); the pipeline itself is `examples/langchain_rag.py`, shared with
+the builder and `make demo`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage
 
-from tests.conftest import CASSETTES
-from tests.integration.langchain.rag_pipeline import (
+from examples.langchain_rag import (
     DOCUMENTS,
     QUESTION,
     answer_question,
     rag_components,
 )
+from tests.conftest import CASSETTES
 
 pytestmark = pytest.mark.vcr
 
@@ -61,3 +62,15 @@ async def test_rag_pipeline_answers_from_reranked_documents(is_async: bool, vcr:
     assert requests[2]["top_n"] == 2
     assert len(requests[2]["documents"]) == 4
     assert vcr.all_played
+
+
+def test_make_demo_section_replays_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from examples.langchain_rag import main
+
+    monkeypatch.delenv("AIMHUB_API_KEY", raising=False)
+    out = io.StringIO()
+    assert main(out) == 0
+    assert "replaying" in out.getvalue()
+    assert "10 inputs" in out.getvalue()

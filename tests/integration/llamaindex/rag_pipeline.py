@@ -17,8 +17,8 @@ from llama_index.core import VectorStoreIndex
 from llama_index.core.base.response.schema import RESPONSE_TYPE
 from llama_index.core.schema import TextNode
 
+from examples.langchain_rag import DOCUMENTS, GATEWAY, KEY, QUESTION
 from llamaindex_aimhub import Aimhub, AimhubEmbedding, AimhubRerank
-from tests.integration.langchain.rag_pipeline import DOCUMENTS, GATEWAY, KEY, QUESTION
 
 
 def make_nodes() -> list[TextNode]:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from llama_index.core.base.response.schema import Response
 
+from examples.langchain_rag import DOCUMENTS, QUESTION
 from tests.conftest import CASSETTES
-from tests.integration.langchain.rag_pipeline import DOCUMENTS, QUESTION
 from tests.integration.llamaindex.rag_pipeline import answer_question, rag_components
 from tests.unit.llamaindex._events import collect_events
 

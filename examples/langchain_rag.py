@@ -1,4 +1,4 @@
-"""The issue-4 RAG pipeline, shared by its replay test and by `scripts/build_cassettes.py`.
+"""A RAG pipeline on one gateway key, shown by `make demo` and replayed by its test.
 
 documents → `AimhubEmbeddings` → `InMemoryVectorStore` → retriever → `AimhubRerank` (in a
 contextual-compression retriever) → `ChatAimhub` answer quoting the retrieved text.
@@ -6,9 +6,12 @@ contextual-compression retriever) → `ChatAimhub` answer quoting the retrieved 
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import httpx
 from langchain_core.documents import Document
@@ -125,3 +128,45 @@ def answer_question(
 async def _aanswer(parts: RagComponents) -> dict[str, Any]:
     store = await InMemoryVectorStore.afrom_documents(DOCUMENTS, parts.embeddings)
     return await _chain(parts, store).ainvoke(QUESTION)
+
+
+REPLAY = Path(__file__).resolve().parent.parent / "cassettes" / "rerank" / "rag_pipeline"
+
+
+def main(out: TextIO = sys.stdout) -> int:
+    """Answer `QUESTION` from `DOCUMENTS`: live with `AIMHUB_API_KEY`, else replayed offline."""
+    print(
+        "== LangChain RAG: AimhubEmbeddings → vector store → AimhubRerank → ChatAimhub ==", file=out
+    )
+    if os.environ.get("AIMHUB_API_KEY", "").strip():
+        result = _live_answer()
+    else:
+        import vcr  # a test dependency: only needed to replay
+
+        print(
+            "No AIMHUB_API_KEY set: replaying cassettes/rerank/rag_pipeline/ (offline).", file=out
+        )
+        cassette = REPLAY / "test_rag_pipeline_answers_from_reranked_documents[sync].yaml"
+        replayer = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])
+        with replayer.use_cassette(str(cassette)):
+            result = answer_question(rag_components(), is_async=False)
+    assert isinstance(result, dict)
+    print(f"question> {QUESTION}", file=out)
+    for doc in result["docs"]:
+        print(f"  [{doc.metadata['relevance_score']:.3f}] {doc.page_content}", file=out)
+    print(f"answer< {result['answer'].text}", file=out)
+    return 0
+
+
+def _live_answer() -> Any:
+    env = os.environ.get
+    parts = RagComponents(
+        embeddings=AimhubEmbeddings(model=env("AIMHUB_EMBEDDING_MODEL", "text-embedding-3-small")),
+        reranker=AimhubRerank(model=env("AIMHUB_RERANK_MODEL", "bge-reranker-v2-m3"), top_n=2),
+        llm=ChatAimhub(model=env("AIMHUB_MODEL", "gpt-4o-mini"), temperature=0),
+    )
+    return answer_question(parts, is_async=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
