@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,6 +56,11 @@ def _default_mime(kind: MediaKind) -> str:
     }[kind]
 
 
+def _default_filename(mime_type: str | None) -> str:
+    extension = mimetypes.guess_extension(mime_type or "application/pdf", strict=False)
+    return f"document{extension or '.bin'}"
+
+
 def media_part(
     block: MediaBlock, caps: ModelCapabilities, model: str, where: str
 ) -> dict[str, Any]:
@@ -84,8 +90,9 @@ def media_part(
         file: dict[str, Any] = (
             {"file_data": block.data_url()} if block.data else {"file_url": block.url}
         )
-        if block.filename:
-            file["filename"] = block.filename
+        if block.filename or block.data:
+            # OpenAI rejects inline file data without a filename (openai-agents-python#1513).
+            file["filename"] = block.filename or _default_filename(block.mime_type)
         return {"type": "file", "file": file}
     return {"type": "video_url", "video_url": {"url": block.data_url()}}
 

@@ -225,10 +225,41 @@ def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:
 
 
 def _messages(messages: list[Any], caps: ModelCapabilities, model: str) -> list[Any]:
-    messages = [_message(m, caps) for m in messages]
+    messages = [_message(m, caps) for m in _lift_tool_media(messages)]
     if caps.role_rules == "openai":
         return messages
     return _alternate(messages, caps, model)
+
+
+def _lift_tool_media(messages: list[Any]) -> list[Any]:
+    """Media a tool returned move to a user turn right after the tool results.
+
+    Chat Completions `tool` messages take text parts only: OpenAI answers 400 "Image URLs are
+    only allowed for messages with role 'user'" (openai/openai-node#1030) or "Supported values
+    are: 'text'" for files, and gateways' Claude converters want a string. Models that see
+    images take them from the user turn that follows.
+    """
+    out: list[Any] = []
+    lifted: list[Any] = []
+    for message in messages:
+        is_tool = isinstance(message, Mapping) and message.get("role") == "tool"
+        if not is_tool and lifted:
+            out.append({"role": "user", "content": lifted})
+            lifted = []
+        content = message.get("content") if is_tool else None
+        parts = content if isinstance(content, list) else []
+        media = [p for p in parts if isinstance(p, Mapping) and p.get("type") != "text"]
+        if not media:
+            out.append(message)
+            continue
+        texts = [p if isinstance(p, str) else str(p["text"]) for p in parts if p not in media]
+        note = f"[{len(media)} attachment(s) returned; sent in the next message]"
+        out.append({**message, "content": "\n".join([*texts, note])})
+        call = message.get("tool_call_id")
+        lifted += [{"type": "text", "text": f"Returned by tool call {call}:"}, *media]
+    if lifted:
+        out.append({"role": "user", "content": lifted})
+    return out
 
 
 def _message(message: Any, caps: ModelCapabilities) -> Any:
