@@ -23,6 +23,7 @@ lint: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
+	$(PY) examples/langchain_demo.py
 	$(PY) examples/langchain_rag.py
 	$(PY) examples/llamaindex_demo.py
 
