@@ -120,7 +120,7 @@ def text_of(content: object) -> str:
     return ""
 
 
-_THINK_BLOCK = re.compile(r"^\s*<think>(.*?)(?:</think>\s*|$)", re.DOTALL)
+_THINK_BLOCK = re.compile(r"^\s*<think>(.*?)(?:</think>\s*|\Z)", re.DOTALL)
 
 
 def split_think_tags(text: str) -> tuple[str | None, str]:
@@ -132,19 +132,26 @@ def split_think_tags(text: str) -> tuple[str | None, str]:
 
 
 class ThinkTagSplitter:
-    """Streaming twin of `split_think_tags`: tags may be cut anywhere between chunks."""
+    """Streaming twin of `split_think_tags`: tags may be cut anywhere between chunks, and the
+    reasoning comes out the same, without the newlines new-api writes inside the tags
+    (QUIRKS.md §7)."""
 
-    __slots__ = ("_buffer", "_state")
+    __slots__ = ("_buffer", "_emitted", "_state")
 
     _OPEN, _CLOSE = "<think>", "</think>"
 
     def __init__(self) -> None:
-        self._state = "start"  # start -> thinking -> answer
+        self._state = "start"  # start -> thinking -> after (the tag) -> answer
         self._buffer = ""
+        self._emitted = False
 
     def feed(self, text: str) -> tuple[str, str]:
         """Return (reasoning, answer) text that is certain so far."""
         if self._state == "answer":
+            return "", text
+        if self._state == "after":  # whitespace after `</think>` is not answer
+            text = text.lstrip()
+            self._state = "answer" if text else "after"
             return "", text
         self._buffer += text
         if self._state == "start":
@@ -157,20 +164,24 @@ class ThinkTagSplitter:
                 return "", out
             self._state = "thinking"
             self._buffer = stripped[len(self._OPEN) :]
+        if not self._emitted:
+            self._buffer = self._buffer.lstrip("\n")
         end = self._buffer.find(self._CLOSE)
         if end >= 0:
             reasoning, rest = self._buffer[:end], self._buffer[end + len(self._CLOSE) :]
-            self._state, self._buffer = "answer", ""
-            return reasoning, rest.lstrip("\n")
+            self._state, self._buffer = "after", ""
+            return reasoning.rstrip("\n"), self.feed(rest)[1]
+        # Hold back what may start `</think>`, and the newlines that may come right before it.
         keep = _partial_suffix(self._buffer, self._CLOSE)
-        out = self._buffer[: len(self._buffer) - keep]
+        out = self._buffer[: len(self._buffer) - keep].rstrip("\n")
         self._buffer = self._buffer[len(out) :]
+        self._emitted = self._emitted or bool(out)
         return out, ""
 
     def flush(self) -> tuple[str, str]:
         """End of stream: whatever is held back."""
         rest, self._buffer = self._buffer, ""
-        return (rest, "") if self._state == "thinking" else ("", rest)
+        return (rest.rstrip("\n"), "") if self._state == "thinking" else ("", rest)
 
 
 def _partial_suffix(text: str, tag: str) -> int:
