@@ -290,6 +290,8 @@ class Style:
     stream_usage: str = "separate"
     #: Reasoning text also under `reasoning` (new-api's SetReasoningContent, §7).
     both_reasoning_fields: bool = False
+    #: Streamed reasoning moved into `content` as `<think>\n…\n</think>\n` (§7).
+    think_to_content: bool = False
     #: GLM: every call in the finish chunk, `index: -1`, arguments as objects (§6).
     calls_in_finish_chunk: bool = False
     #: Spark: non-streamed answers carry no `model` (new-api's Xunfei converter sets none).
@@ -340,13 +342,23 @@ def _openai_completion(exchange: Exchange, answer: Answer, style: Style) -> Json
 def _openai_deltas(exchange: Exchange, answer: Answer, style: Style) -> Iterator[Json]:
     """The deltas of a streamed answer, OpenAI-style unless the style says otherwise."""
     yield {"role": "assistant", "content": ""}
-    for piece in _pieces(answer.reasoning):
-        delta: Json = {"reasoning_content": piece}
-        if style.both_reasoning_fields:
-            delta["reasoning"] = piece
-        yield delta
-    for piece in _pieces(answer.text):
-        yield {"content": piece}
+    if style.think_to_content and answer.reasoning:
+        # new-api's thinkToContent: "<think>\n" before the first reasoning delta, "\n</think>\n"
+        # before the first content delta (relay-openai.go).
+        pieces = list(_pieces(answer.reasoning))
+        yield from ({"content": ("<think>\n" if i == 0 else "") + p} for i, p in enumerate(pieces))
+        texts = list(_pieces(answer.text))
+        yield from (
+            {"content": ("\n</think>\n" if i == 0 else "") + p} for i, p in enumerate(texts)
+        )
+    else:
+        for piece in _pieces(answer.reasoning):
+            delta: Json = {"reasoning_content": piece}
+            if style.both_reasoning_fields:
+                delta["reasoning"] = piece
+            yield delta
+        for piece in _pieces(answer.text):
+            yield {"content": piece}
     if style.calls_in_finish_chunk:
         return
     for i, (name, args) in enumerate(answer.calls):
@@ -684,4 +696,5 @@ RENDERERS: dict[str, Callable[[Exchange, Answer], httpx.Response]] = {
     "new-api-deepseek": _render_openai_like(
         Style(usage=_deepseek_usage, both_reasoning_fields=True), estimating=True
     ),
+    "new-api-think-to-content": _render_openai_like(Style(think_to_content=True)),
 }

@@ -132,6 +132,8 @@ Relay = Literal[
     "new-api-tencent",
     "new-api-xunfei",
     "new-api-deepseek",
+    # new-api OpenAI channel with "thinking to content" on: reasoning inside `<think>` tags.
+    "new-api-think-to-content",
 ]
 
 
@@ -438,6 +440,17 @@ FAMILIES: Final[tuple[Family, ...]] = (
         stream_tokens=ESTIMATED_REASONING_TOKENS,
         thinks=True,
         echo=True,
+    ),
+    # An open-weights R1 on a channel with new-api's "thinking to content" setting (§7).
+    Family(
+        "deepseek-r1",
+        "deepseek-r1",
+        "new-api-think-to-content",
+        "§4 §7",
+        BASIC,
+        tokens=THINKING_TOKENS,
+        stream_tokens=THINKING_TOKENS,
+        thinks=True,
     ),
 )
 
