@@ -56,7 +56,7 @@ from tests.integration.families._families import (
     having,
     streaming_tools,
 )
-from tests.integration.families.conftest import Sent
+from tests.integration.families._sent import Sent
 
 pytestmark = pytest.mark.vcr
 
