@@ -11,6 +11,7 @@ from typing_extensions import Self
 
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
+from langchain_aimhub._clients import gateway_clients
 
 
 class GatewayFields(BaseModel):
@@ -47,16 +48,7 @@ class GatewayFields(BaseModel):
 
     @model_validator(mode="after")
     def _create_clients(self) -> Self:
-        # Built once here, so a missing key or a bad base_url fails at construction.
-        options: dict[str, Any] = {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-        }
-        self._client = AimhubClient(**options, http_client=self.http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=self.http_async_client)
+        self._client, self._async_client = gateway_clients(self)
         return self
 
     @property

@@ -31,6 +31,7 @@ from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
 from aimhub._shaping import ShapedRequest, shape_chat_request
 from aimhub.types import ChatCompletion, ChatCompletionChunk
+from langchain_aimhub._clients import gateway_clients
 from langchain_aimhub._convert import (
     _convert_choice_to_message,
     _convert_delta_to_chunk,
@@ -149,16 +150,7 @@ class ChatAimhub(BaseChatModel):
 
     @model_validator(mode="after")
     def _create_clients(self) -> Self:
-        options: dict[str, Any] = {
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-            "default_query": self.default_query,
-        }
-        self._client = AimhubClient(**options, http_client=self.http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=self.http_async_client)
+        self._client, self._async_client = gateway_clients(self)
         self._caps = capabilities_for(self.model_name, self.capabilities)
         return self
 
