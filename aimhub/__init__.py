@@ -1,9 +1,11 @@
 """aimhub: one client for every model behind an OpenAI-compatible aggregator gateway."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aimhub._client import AimhubClient, AsyncAimhubClient
 from aimhub._config import ClientConfig, normalize_base_url
 from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
-from aimhub._embeddings import Embedder
 from aimhub._exceptions import (
     AimhubError,
     APIConnectionError,
@@ -25,9 +27,23 @@ from aimhub._exceptions import (
     RateLimitError,
     UnsupportedEndpointError,
 )
-from aimhub._rerank import Reranker
 from aimhub._streaming import AsyncStream, Stream
 from aimhub._version import __version__
+
+if TYPE_CHECKING:
+    from aimhub._embeddings import Embedder
+    from aimhub._rerank import Reranker
+
+# Imported on first use: they bring asyncio and thread pools that chat-only users never need.
+_LAZY = {"Embedder": "aimhub._embeddings", "Reranker": "aimhub._rerank"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    msg = f"module 'aimhub' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "API_KEY_ENV",

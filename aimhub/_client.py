@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import ssl
@@ -53,7 +52,12 @@ Headers = Mapping[str, str] | None
 
 # Module-level so that tests can replace the waiting without touching the `time` module.
 _sleep = time.sleep
-_asleep = asyncio.sleep
+
+
+async def _asleep(delay: float) -> None:
+    import asyncio  # only when a retry waits: `import aimhub` stays light
+
+    await asyncio.sleep(delay)
 
 
 class _BaseClient:

@@ -12,7 +12,10 @@ T = TypeVar("T")
 class WireModel(BaseModel):
     """Base of every wire model: unknown fields are kept, missing ones default."""
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=(), populate_by_name=True)
+    # Schemas are built on first use, not at import: `import aimhub` stays close to httpx+pydantic.
+    model_config = ConfigDict(
+        extra="allow", protected_namespaces=(), populate_by_name=True, defer_build=True
+    )
 
     _request_id: str | None = PrivateAttr(default=None)
 
