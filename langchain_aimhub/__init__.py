@@ -1,7 +1,26 @@
 """LangChain integration for OpenAI-compatible aggregator gateways."""
 
-from langchain_aimhub.chat_models import ChatAimhub
-from langchain_aimhub.embeddings import AimhubEmbeddings
-from langchain_aimhub.rerank import AimhubRerank
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_aimhub.chat_models import ChatAimhub
+    from langchain_aimhub.embeddings import AimhubEmbeddings
+    from langchain_aimhub.rerank import AimhubRerank
+
+# Each class is imported on first use, so a chat-only program never loads the retrieval stack.
+_EXPORTS = {
+    "ChatAimhub": "langchain_aimhub.chat_models",
+    "AimhubEmbeddings": "langchain_aimhub.embeddings",
+    "AimhubRerank": "langchain_aimhub.rerank",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    msg = f"module 'langchain_aimhub' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = ["AimhubEmbeddings", "AimhubRerank", "ChatAimhub"]

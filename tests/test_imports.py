@@ -38,3 +38,28 @@ def test_core_public_names_are_pinned() -> None:
     assert "AsyncAimhubClient" in aimhub.__all__
     for name in aimhub.__all__:
         assert hasattr(aimhub, name), name
+
+
+@pytest.mark.parametrize(
+    ("package", "names"),
+    [
+        ("langchain_aimhub", ["AimhubEmbeddings", "AimhubRerank", "ChatAimhub"]),
+        ("llamaindex_aimhub", ["Aimhub", "AimhubEmbedding", "AimhubRerank"]),
+    ],
+)
+def test_adapter_public_names_are_pinned_and_resolve(package: str, names: list[str]) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert sorted(module.__all__) == names
+    for name in names:
+        assert getattr(module, name).__name__ == name
+    with pytest.raises(AttributeError, match="no attribute 'Missing'"):
+        module.__getattr__("Missing")
+
+
+def test_chat_only_import_does_not_load_the_retrieval_stack() -> None:
+    loaded = _modules_after("from langchain_aimhub import ChatAimhub")
+    assert "langchain_aimhub.embeddings" not in loaded
+    assert "aimhub._embeddings" not in loaded
+    assert "asyncio" not in _modules_after("import aimhub")
