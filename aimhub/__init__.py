@@ -31,11 +31,16 @@ from aimhub._streaming import AsyncStream, Stream
 from aimhub._version import __version__
 
 if TYPE_CHECKING:
+    from aimhub._aiohttp import aiohttp_http_client
     from aimhub._embeddings import Embedder
     from aimhub._rerank import Reranker
 
 # Imported on first use: they bring asyncio and thread pools that chat-only users never need.
-_LAZY = {"Embedder": "aimhub._embeddings", "Reranker": "aimhub._rerank"}
+_LAZY = {
+    "Embedder": "aimhub._embeddings",
+    "Reranker": "aimhub._rerank",
+    "aiohttp_http_client": "aimhub._aiohttp",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -76,5 +81,6 @@ __all__ = [
     "Stream",
     "UnsupportedEndpointError",
     "__version__",
+    "aiohttp_http_client",
     "normalize_base_url",
 ]
