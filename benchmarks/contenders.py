@@ -53,8 +53,6 @@ class Contender:
     group: ClassVar[str]  # floor | incumbent | ours | reference
     framework: ClassVar[str]  # raw | langchain | llamaindex
     kind: ClassVar[str] = "chat"  # chat | embed
-    #: Import statement whose cost counts as this contender's import time.
-    imports: ClassVar[str] = ""
     batch_size: ClassVar[int | None] = None
 
     def setup(self, base_url: str) -> None:
@@ -117,7 +115,6 @@ class RawHttpx(Contender):
     name = "httpx (raw)"
     group = "floor"
     framework = "raw"
-    imports = "import httpx"
 
     def setup(self, base_url: str) -> None:
         import httpx
@@ -213,7 +210,6 @@ class RawAiohttp(Contender):
     name = "aiohttp (raw)"
     group = "reference"
     framework = "raw"
-    imports = "import aiohttp"
 
     def setup(self, base_url: str) -> None:
         self.url = base_url + "/chat/completions"
@@ -239,7 +235,6 @@ class RawHttpxAiohttp(RawHttpx):
 
     name = "httpx-aiohttp (raw)"
     group = "reference"
-    imports = "import httpx_aiohttp"
 
     async def aopen(self) -> None:
         import aiohttp
@@ -266,7 +261,6 @@ class OpenAISDK(Contender):
     name = "openai SDK"
     group = "incumbent"
     framework = "raw"
-    imports = "import openai"
 
     def setup(self, base_url: str) -> None:
         import openai
@@ -341,7 +335,6 @@ class Core(Contender):
     name = "aimhub core"
     group = "ours"
     framework = "raw"
-    imports = "import aimhub"
 
     def setup(self, base_url: str) -> None:
         import aimhub
@@ -382,7 +375,6 @@ class CoreAiohttp(Core):
 
     name = "aimhub core [aiohttp]"
     group = "reference"
-    imports = "import aimhub, httpx_aiohttp"
 
     async def aopen(self) -> None:
         self.aclient = self.aimhub.AsyncAimhubClient(
@@ -439,7 +431,6 @@ class LiteLLM(Contender):
     name = "litellm"
     group = "incumbent"
     framework = "raw"
-    imports = "import litellm"
 
     def setup(self, base_url: str) -> None:
         import litellm
@@ -585,10 +576,28 @@ class LangChainFloor(_LangChain):
 
     name = "LangChain floor"
     group = "floor"
-    imports = "import langchain_core.language_models, httpx"
 
     def make(self, base_url: str) -> Any:
         return _floor_chat_model()(base_url=base_url)
+
+
+class LangChainFloorAiohttp(LangChainFloor):
+    """Experiment: the LangChain floor's async call over `httpx-aiohttp`."""
+
+    name = "LangChain floor [aiohttp]"
+    group = "reference"
+
+    def make(self, base_url: str) -> Any:
+        model = super().make(base_url)
+        self.http = model._aclient = _aiohttp_httpx_client()
+        return model
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    invoke = Contender.invoke  # type: ignore[assignment]
+    stream = Contender.stream  # type: ignore[assignment]
+    tool = Contender.tool  # type: ignore[assignment]
 
 
 class ChatOpenAI(_LangChain):
@@ -596,7 +605,6 @@ class ChatOpenAI(_LangChain):
 
     name = "ChatOpenAI"
     group = "incumbent"
-    imports = "from langchain_openai import ChatOpenAI"
 
     def make(self, base_url: str) -> Any:
         from langchain_openai import ChatOpenAI as Model
@@ -609,7 +617,6 @@ class ChatAimhub(_LangChain):
 
     name = "ChatAimhub"
     group = "ours"
-    imports = "from langchain_aimhub import ChatAimhub"
 
     def make(self, base_url: str) -> Any:
         from langchain_aimhub import ChatAimhub as Model
@@ -622,7 +629,6 @@ class ChatAimhubAiohttp(ChatAimhub):
 
     name = "ChatAimhub [aiohttp]"
     group = "reference"
-    imports = "from langchain_aimhub import ChatAimhub; import httpx_aiohttp"
 
     def make(self, base_url: str) -> Any:
         from langchain_aimhub import ChatAimhub as Model
@@ -649,7 +655,6 @@ class OpenAIEmbeddings(Contender):
     group = "incumbent"
     framework = "langchain"
     kind = "embed"
-    imports = "from langchain_openai import OpenAIEmbeddings"
     batch_size = 1000
 
     def setup(self, base_url: str) -> None:
@@ -676,7 +681,6 @@ class AimhubEmbeddings(Contender):
     group = "ours"
     framework = "langchain"
     kind = "embed"
-    imports = "from langchain_aimhub import AimhubEmbeddings"
 
     def setup(self, base_url: str) -> None:
         from langchain_aimhub import AimhubEmbeddings as Model
@@ -866,10 +870,28 @@ class LlamaIndexFloor(_LlamaIndex):
 
     name = "LlamaIndex floor"
     group = "floor"
-    imports = "import llama_index.core.llms, httpx"
 
     def make(self, base_url: str) -> Any:
         return _floor_llm()(base_url=base_url)
+
+
+class LlamaIndexFloorAiohttp(LlamaIndexFloor):
+    """Experiment: the LlamaIndex floor's async call over `httpx-aiohttp`."""
+
+    name = "LlamaIndex floor [aiohttp]"
+    group = "reference"
+
+    def make(self, base_url: str) -> Any:
+        model = super().make(base_url)
+        self.http = model._aclient = _aiohttp_httpx_client()
+        return model
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    invoke = Contender.invoke  # type: ignore[assignment]
+    stream = Contender.stream  # type: ignore[assignment]
+    tool = Contender.tool  # type: ignore[assignment]
 
 
 class OpenAILike(_LlamaIndex):
@@ -877,7 +899,6 @@ class OpenAILike(_LlamaIndex):
 
     name = "OpenAILike"
     group = "incumbent"
-    imports = "from llama_index.llms.openai_like import OpenAILike"
 
     def make(self, base_url: str) -> Any:
         from llama_index.llms.openai_like import OpenAILike as Model
@@ -897,12 +918,31 @@ class Aimhub(_LlamaIndex):
 
     name = "Aimhub"
     group = "ours"
-    imports = "from llamaindex_aimhub import Aimhub"
 
     def make(self, base_url: str) -> Any:
         from llamaindex_aimhub import Aimhub as Model  # type: ignore[attr-defined]
 
         return Model(model=MODEL, api_base=base_url, api_key=API_KEY)
+
+
+class AimhubAiohttp(Aimhub):
+    """Experiment: Aimhub with an `httpx-aiohttp` async client."""
+
+    name = "Aimhub [aiohttp]"
+    group = "reference"
+
+    def make(self, base_url: str) -> Any:
+        from llamaindex_aimhub import Aimhub as Model
+
+        self.http = _aiohttp_httpx_client()
+        return Model(model=MODEL, api_base=base_url, api_key=API_KEY, async_http_client=self.http)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    invoke = Contender.invoke  # type: ignore[assignment]
+    stream = Contender.stream  # type: ignore[assignment]
+    tool = Contender.tool  # type: ignore[assignment]
 
 
 class OpenAIEmbedding(Contender):
@@ -912,7 +952,6 @@ class OpenAIEmbedding(Contender):
     group = "incumbent"
     framework = "llamaindex"
     kind = "embed"
-    imports = "from llama_index.embeddings.openai import OpenAIEmbedding"
     batch_size = 100
 
     def setup(self, base_url: str) -> None:
@@ -935,7 +974,6 @@ class AimhubEmbedding(Contender):
     group = "ours"
     framework = "llamaindex"
     kind = "embed"
-    imports = "from llamaindex_aimhub import AimhubEmbedding"
 
     def setup(self, base_url: str) -> None:
         from llamaindex_aimhub import AimhubEmbedding as Model
@@ -962,7 +1000,10 @@ ALL: list[type[Contender]] = [
     RawAiohttp,
     RawHttpxAiohttp,
     CoreAiohttp,
+    LangChainFloorAiohttp,
     ChatAimhubAiohttp,
+    LlamaIndexFloorAiohttp,
+    AimhubAiohttp,
     RawHttpxEmbed,
     OpenAISDKEmbed,
     CoreEmbed,

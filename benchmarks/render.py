@@ -10,6 +10,7 @@ from report import (
     EMBED_FLOOR,
     RAW_FLOOR,
     chat_targets,
+    concurrency_experiment,
     embedding_targets,
     fmt_num,
     fmt_ratio,
@@ -81,7 +82,9 @@ def _targets(table: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     imports_ms = {k: v["ms"] for k, v in data.get("imports", {}).items() if "ms" in v}
     targets = [
         *chat_targets(table, "ChatAimhub", "LangChain floor", "ChatOpenAI"),
+        concurrency_experiment(table, "ChatAimhub [aiohttp]", "ChatOpenAI"),
         *chat_targets(table, "Aimhub", "LlamaIndex floor", "OpenAILike"),
+        concurrency_experiment(table, "Aimhub [aiohttp]", "OpenAILike"),
         *embedding_targets(table, memory, "AimhubEmbeddings", "OpenAIEmbeddings"),
         *embedding_targets(table, memory, "AimhubEmbedding", "OpenAIEmbedding"),
         *import_targets(imports_ms),

@@ -89,7 +89,10 @@ QUICK = Plan(
             "aiohttp (raw)",
             "httpx-aiohttp (raw)",
             "aimhub core [aiohttp]",
+            "LangChain floor [aiohttp]",
             "ChatAimhub [aiohttp]",
+            "LlamaIndex floor [aiohttp]",
+            "Aimhub [aiohttp]",
         }
     ),
 )
@@ -196,7 +199,15 @@ class Worker:
     batch_size: int | None = None
 
     @classmethod
-    def start(cls, name: str, base_url: str, plan: Plan) -> Worker:
+    def start(
+        cls,
+        name: str,
+        base_url: str,
+        plan: Plan,
+        *,
+        extra_env: dict[str, str] | None = None,
+        log_name: str | None = None,
+    ) -> Worker:
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -208,8 +219,8 @@ class Worker:
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=open(WORK / f"worker-{_slug(name)}.log", "w"),  # noqa: SIM115
-            env=child_env(),
+            stderr=open(WORK / f"worker-{_slug(log_name or name)}.log", "w"),  # noqa: SIM115
+            env={**child_env(), **(extra_env or {})},
             text=True,
         )
         return cls(name, proc)
@@ -308,10 +319,10 @@ def run_memory(workers: list[Worker], plan: Plan) -> dict[str, dict[str, float]]
 
 
 PROFILED = {
-    "ChatAimhub": ("invoke", "stream", "concurrent"),
-    "LangChain floor": ("invoke", "stream"),
-    "Aimhub": ("invoke", "stream", "concurrent"),
-    "LlamaIndex floor": ("invoke", "stream"),
+    "ChatAimhub": ("invoke", "stream", "concurrent", "tool"),
+    "LangChain floor": ("invoke", "stream", "tool"),
+    "Aimhub": ("invoke", "stream", "concurrent", "tool"),
+    "LlamaIndex floor": ("invoke", "stream", "tool"),
     "aimhub core": ("invoke", "stream", "concurrent"),
     "httpx (raw)": ("invoke", "stream", "concurrent"),
     "AimhubEmbeddings": ("embed",),
@@ -424,14 +435,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--no-imports", action="store_true")
-    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="default: benchmarks/RESULTS.md (--quick: benchmarks/.work/RESULTS-quick.md)",
+    )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the report from benchmarks/.work/results.json (after editing analysis.md)",
+    )
+    args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = str(WORK / "RESULTS-quick.md" if args.quick else HERE / "RESULTS.md")
+    return args
+
+
+def write_report(data: dict[str, Any], out: str) -> None:
+    """RESULTS.md from one run's data, with the hand-written analysis appended."""
+    from render import render
+
+    Path(out).write_text(render(data, analysis_path=HERE / "analysis.md"))
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     ensure_bench_venv(argv)
     args = parse_args(argv)
+    if args.render_only:
+        write_report(json.loads((WORK / "results.json").read_text()), args.out)
+        log(f"wrote {args.out} from {WORK / 'results.json'}")
+        return 0
     from contenders import ALL  # after the venv switch: imports nothing heavy
 
     plan = QUICK if args.quick else FULL
@@ -486,10 +520,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "all_contenders": [c.name for c in ALL],
     }
-    (WORK / "results.json").write_text(json.dumps(data, indent=1))
-    from render import render
-
-    Path(args.out).write_text(render(data, analysis_path=HERE / "analysis.md"))
+    if not args.quick:
+        (WORK / "results.json").write_text(json.dumps(data, indent=1))
+    write_report(data, args.out)
     log(f"wrote {args.out} in {info['seconds']:.0f} s")
     return 0
 
