@@ -390,16 +390,21 @@ class CoreAiohttp(Core):
 
 
 def _aiohttp_httpx_client() -> Any:
-    import aiohttp
-    import httpx_aiohttp
+    """aimhub's opt-in aiohttp client (`aimhub.aiohttp_http_client()`), or the same by hand."""
+    try:
+        from aimhub import aiohttp_http_client
+    except ImportError:
+        import aiohttp
+        import httpx_aiohttp
 
-    return httpx_aiohttp.HttpxAiohttpClient(
-        timeout=600,
-        follow_redirects=True,
-        transport=httpx_aiohttp.AiohttpTransport(
-            client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
-        ),
-    )
+        return httpx_aiohttp.HttpxAiohttpClient(
+            timeout=600,
+            follow_redirects=True,
+            transport=httpx_aiohttp.AiohttpTransport(
+                client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+            ),
+        )
+    return aiohttp_http_client(timeout=600)
 
 
 class CoreEmbed(Core):

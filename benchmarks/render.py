@@ -153,8 +153,9 @@ def _chat_sections(table: Mapping[str, Any], data: Mapping[str, Any]) -> str:
         n = data["plan"]["concurrency"]
         out.append(
             f"## Chat: {n} concurrent `ainvoke` (wall ms for the whole burst)\n\n"
-            "Warm pool: one unrecorded burst first. `[aiohttp]` rows are experiments: the same "
-            "class with an `httpx_aiohttp.HttpxAiohttpClient` as its async HTTP client.\n\n"
+            "Warm pool: one unrecorded burst first. `[aiohttp]` rows: the same class given "
+            "`aimhub.aiohttp_http_client()` (opt-in, `aimhub[aiohttp]`) as its async HTTP "
+            "client; for the floors, the same `httpx-aiohttp` client.\n\n"
             + markdown_table(["Contender", "wall ms", *ratio_heads], concurrent)
         )
     tool = [

@@ -157,9 +157,9 @@ def chat_targets(
 def concurrency_experiment(
     table: Mapping[str, Mapping[str, Mapping[str, float]]], variant: str, incumbent: str
 ) -> Target:
-    """The concurrency target for an `[aiohttp]` experiment (not a shipped configuration)."""
+    """The concurrency target for an `[aiohttp]` row (opt-in, not the default configuration)."""
     measured = ratio(_value(table, variant, "concurrent"), _value(table, incumbent, "concurrent"))
-    return _check(f"experiment: {variant} 256× `ainvoke` vs {incumbent}", measured, 0.25)
+    return _check(f"opt-in: {variant} 256× `ainvoke` vs {incumbent}", measured, 0.25)
 
 
 def embedding_targets(
