@@ -41,11 +41,11 @@ from aimhub.types import (
     ModelList,
     RerankResponse,
 )
-from aimhub.types._base import WireModel
+from aimhub.types._base import ResponseModel
 
 logger = logging.getLogger("aimhub")
 
-ResponseT = TypeVar("ResponseT", bound=WireModel)
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 ChunkT = TypeVar("ChunkT", bound=BaseModel)
 Body = Mapping[str, Any]
 Headers = Mapping[str, str] | None

@@ -34,13 +34,13 @@ from aimhub.types import (
     ModelList,
     RerankResponse,
 )
-from aimhub.types._base import WireModel
+from aimhub.types._base import ResponseModel
 from aimhub.types.chat import chunk_text
 from aimhub.types.completions import completion_text
 
 logger = logging.getLogger("aimhub")
 
-ResponseT = TypeVar("ResponseT", bound=WireModel)
+ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 ChunkT = TypeVar("ChunkT", bound=BaseModel)
 
 
@@ -150,6 +150,10 @@ def check_response(response: httpx.Response, *, stream: bool) -> APIError | None
             status, decode_body(response), request=response.request, response=response
         )
     if stream and not is_json_response(response):
+        return None
+    content = response.content
+    if b'"error"' not in content and b'"success"' not in content:
+        # Cannot be an error body (QUIRKS.md §2.2): skip a second full parse of large answers.
         return None
     body = decode_body(response)
     if is_error_body(body):

@@ -17,6 +17,14 @@ class WireModel(BaseModel):
         extra="allow", protected_namespaces=(), populate_by_name=True, defer_build=True
     )
 
+
+class ResponseModel(WireModel):
+    """A whole answer of an endpoint, carrying the gateway's request id.
+
+    Streamed chunks are plain `WireModel`s: a private attribute costs pydantic work on every
+    chunk, and `Stream.request_id` already carries the id.
+    """
+
     _request_id: str | None = PrivateAttr(default=None)
 
     @property

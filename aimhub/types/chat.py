@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aimhub.types._base import LenientInt, NullableList, OptionalText, WireModel
+from pydantic import Field
+
+from aimhub.types._base import LenientInt, NullableList, OptionalText, ResponseModel, WireModel
 from aimhub.types.usage import Usage
 
 
@@ -31,7 +33,7 @@ class ChatMessage(WireModel):
     content: str | list[Any] | None = None
     reasoning_content: str | None = None
     reasoning: str | None = None
-    tool_calls: NullableList[ToolCall] = []
+    tool_calls: NullableList[ToolCall] = Field(default_factory=list)
     function_call: FunctionCall | None = None
     refusal: str | None = None
 
@@ -47,14 +49,14 @@ class Choice(WireModel):
     usage: Usage | None = None
 
 
-class ChatCompletion(WireModel):
+class ChatCompletion(ResponseModel):
     """A completed chat (`POST /chat/completions`)."""
 
     id: str | None = None
     object: str | None = None
     created: LenientInt = None
     model: str | None = None
-    choices: NullableList[Choice] = []
+    choices: NullableList[Choice] = Field(default_factory=list)
     usage: Usage | None = None
     system_fingerprint: str | None = None
 
@@ -76,7 +78,7 @@ class ChatCompletionChunk(WireModel):
     object: str | None = None
     created: LenientInt = None
     model: str | None = None
-    choices: NullableList[ChunkChoice] = []
+    choices: NullableList[ChunkChoice] = Field(default_factory=list)
     usage: Usage | None = None
     system_fingerprint: str | None = None
 

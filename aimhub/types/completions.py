@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aimhub.types._base import LenientInt, NullableList, OptionalText, WireModel
+from pydantic import Field
+
+from aimhub.types._base import LenientInt, NullableList, OptionalText, ResponseModel, WireModel
 from aimhub.types.usage import Usage
 
 
@@ -17,14 +19,14 @@ class CompletionChoice(WireModel):
     logprobs: Any = None
 
 
-class Completion(WireModel):
+class Completion(ResponseModel):
     """A completion, or one streamed chunk of it: both have the same shape."""
 
     id: str | None = None
     object: str | None = None
     created: LenientInt = None
     model: str | None = None
-    choices: NullableList[CompletionChoice] = []
+    choices: NullableList[CompletionChoice] = Field(default_factory=list)
     usage: Usage | None = None
     system_fingerprint: str | None = None
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aimhub.types._base import LenientInt, NullableList, WireModel
+from pydantic import Field
+
+from aimhub.types._base import LenientInt, NullableList, ResponseModel, WireModel
 from aimhub.types.usage import Usage
 
 
@@ -20,10 +22,10 @@ class Embedding(WireModel):
     object: str | None = None
 
 
-class EmbeddingResponse(WireModel):
+class EmbeddingResponse(ResponseModel):
     """The embeddings of a batch of inputs."""
 
-    data: NullableList[Embedding] = []
+    data: NullableList[Embedding] = Field(default_factory=list)
     model: str | None = None
     object: str | None = None
     usage: Usage | None = None

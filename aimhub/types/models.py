@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub.types._base import LenientInt, NullableList, WireModel
+from aimhub.types._base import LenientInt, NullableList, ResponseModel, WireModel
 
 
 class Model(WireModel):
@@ -14,7 +16,7 @@ class Model(WireModel):
     created: LenientInt = None
     owned_by: str | None = None
     #: new-api's hint of the routes serving this model: openai, anthropic, embeddings, ...
-    supported_endpoint_types: NullableList[str] = []
+    supported_endpoint_types: NullableList[str] = Field(default_factory=list)
 
     @property
     def capabilities(self) -> ModelCapabilities:
@@ -22,9 +24,9 @@ class Model(WireModel):
         return capabilities_for(self.id)
 
 
-class ModelList(WireModel):
+class ModelList(ResponseModel):
     """The models of this key's group."""
 
-    data: NullableList[Model] = []
+    data: NullableList[Model] = Field(default_factory=list)
     object: str | None = None
     success: bool | None = None

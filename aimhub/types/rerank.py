@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from aimhub.types._base import LenientInt, NullableList, WireModel
+from aimhub.types._base import LenientInt, NullableList, ResponseModel, WireModel
 from aimhub.types.usage import Usage
 
 
@@ -35,10 +35,10 @@ class RerankResult(WireModel):
         return None
 
 
-class RerankResponse(WireModel):
+class RerankResponse(ResponseModel):
     """Rerank results; some upstreams name the list `data` instead of `results`."""
 
-    results: NullableList[RerankResult] = []
+    results: NullableList[RerankResult] = Field(default_factory=list)
     model: str | None = None
     id: str | None = None
     usage: Usage | None = None
