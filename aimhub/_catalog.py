@@ -161,6 +161,7 @@ def register_model(
     with _lock:
         _user_rows.append(row)
     _lookup.cache_clear()
+    _with_overrides.cache_clear()
 
 
 def capabilities_for(
@@ -169,11 +170,24 @@ def capabilities_for(
     """The capabilities of `model`: the longest matching prefix wins, then suffix traits, then
     per-instance `overrides` (a record, or a mapping of fields to change)."""
     found = _lookup(normalize_model_id(model))
-    if overrides is None:
+    if not overrides:
         return found
     if isinstance(overrides, ModelCapabilities):
         return overrides
-    return found.replace(**overrides)
+    try:
+        key = tuple(sorted(overrides.items()))
+        hash(key)
+    except TypeError:  # e.g. a list value: correct, just not cached
+        return found.replace(**overrides)
+    # Adapters resolve their record on every call; applying the same overrides is memoised.
+    return _with_overrides(found, key)
+
+
+@lru_cache(maxsize=1024)
+def _with_overrides(
+    found: ModelCapabilities, key: tuple[tuple[str, Any], ...]
+) -> ModelCapabilities:
+    return found.replace(**dict(key))
 
 
 @lru_cache(maxsize=1024)

@@ -92,3 +92,13 @@ def test_every_row_has_a_family_and_sane_numbers() -> None:
 def test_readme_table_is_generated_from_the_catalogue() -> None:
     text = README.read_text(encoding="utf-8")
     assert text == updated_readme(text), "run `python scripts/catalog_table.py`"
+
+
+def test_overrides_are_memoised_and_unhashable_values_still_work() -> None:
+    first = capabilities_for("gpt-4o", {"context_window": 7, "vision": False})
+    assert capabilities_for("gpt-4o", {"vision": False, "context_window": 7}) is first
+    assert first.context_window == 7
+    listed = capabilities_for("gpt-4o", {"tool_choices": ["auto"]})
+    assert listed.tool_choices == frozenset({"auto"})
+    with pytest.raises(ConfigurationError):
+        capabilities_for("gpt-4o", {"nope": 1})
