@@ -67,6 +67,8 @@ def _machine(info: Mapping[str, Any], plan: Mapping[str, Any]) -> str:
         [
             "## Machine and run",
             "",
+            f"- Code measured: `{info.get('commit', '?')}` (`git describe --always --dirty` at "
+            "the start; workers import it once, at their start)",
             f"- {info['nproc']} cores (`nproc`), {info['cpu']}; {info['platform']}",
             f"- Python {info['python']}; {versions}",
             f"- Load average (1/5/15 min) at start → end: {load}; the machine is shared, so "
