@@ -276,7 +276,8 @@ def _profiles_section(profiles: Mapping[str, Any]) -> str:
     return (
         "## Where the time goes: profiles (cProfile, one run each)\n\n"
         "Own time per package (cProfile inflates call-heavy code, so compare shares, not "
-        "milliseconds, with the tables above).\n\n"
+        "milliseconds, with the tables above; it sees only the calling thread, so "
+        "`AimhubEmbeddings`, which embeds in worker threads, shows lock waits).\n\n"
         + markdown_table(["Contender", "scenario", "profiled ms", "own time by package"], rows)
         + "\n\n"
         + "\n\n".join(details)
