@@ -27,12 +27,14 @@ demo: $(STAMP)
 	$(PY) examples/langchain_rag.py
 	$(PY) examples/llamaindex_demo.py
 
-bench: $(STAMP)
-	$(PY) benchmarks/run.py $(BENCH_ARGS)
+# The incumbents live in their own venv (.venv-bench): they are never project dependencies.
+bench:
+	bash benchmarks/bootstrap.sh
+	.venv-bench/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 # Re-records the cassettes marked `local_server` against llama.cpp's server (see cassettes/README.md).
 record-local: $(STAMP)
 	bash scripts/record-local.sh $(PY) -m pytest -m local_server --record-mode=rewrite --force-enable-socket -p no:randomly
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench benchmarks/.work build *.egg-info .mypy_cache .ruff_cache
