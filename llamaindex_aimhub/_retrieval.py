@@ -16,6 +16,7 @@ from pydantic import (
 
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._constants import DEFAULT_MAX_RETRIES
+from llamaindex_aimhub._clients import gateway_clients
 
 
 class GatewayFields(BaseModel):
@@ -59,14 +60,4 @@ class GatewayFields(BaseModel):
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**data)
-        # Made here, not in a validator, so that a missing key or a bad address raises aimhub's
-        # own ConfigurationError (naming AIMHUB_API_KEY), as the Aimhub LLM does.
-        options: dict[str, Any] = {
-            "api_key": self.api_key,
-            "base_url": self.api_base,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-        }
-        self._client = AimhubClient(**options, http_client=self.http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
+        self._client, self._async_client = gateway_clients(self)

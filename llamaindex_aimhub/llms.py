@@ -38,6 +38,7 @@ from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._constants import DEFAULT_MAX_RETRIES
 from aimhub._shaping import ShapedRequest, shape_chat_request
+from llamaindex_aimhub._clients import gateway_clients
 from llamaindex_aimhub._convert import (
     StreamConverter,
     chat_response_from_completion,
@@ -131,17 +132,7 @@ class Aimhub(FunctionCallingLLM):
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**data)
-        # Clients are made here, not in a validator, so that a missing key raises aimhub's own
-        # ConfigurationError (naming AIMHUB_API_KEY) rather than a pydantic ValidationError.
-        options: dict[str, Any] = {
-            "api_key": self.api_key,
-            "base_url": self.api_base,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-        }
-        self._client = AimhubClient(**options, http_client=self.http_client)
-        self._aclient = AsyncAimhubClient(**options, http_client=self.async_http_client)
+        self._client, self._aclient = gateway_clients(self)
 
     @model_validator(mode="after")
     def _catalogue_defaults(self) -> Self:
