@@ -33,10 +33,12 @@ from aimhub._version import __version__
 if TYPE_CHECKING:
     from aimhub._aiohttp import aiohttp_http_client
     from aimhub._embeddings import Embedder
+    from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
 
-# Imported on first use: they bring asyncio and thread pools that chat-only users never need.
+# Imported on first use: asyncio, thread pools and stream normalising that most users never need.
 _LAZY = {
+    "ChatStreamAccumulator": "aimhub._normalize",
     "Embedder": "aimhub._embeddings",
     "Reranker": "aimhub._rerank",
     "aiohttp_http_client": "aimhub._aiohttp",
@@ -66,6 +68,7 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "ChatStreamAccumulator",
     "ClientConfig",
     "ConfigurationError",
     "ContextLengthExceededError",

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 
 from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
@@ -46,7 +46,6 @@ from aimhub.types._base import ResponseModel
 logger = logging.getLogger("aimhub")
 
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
-ChunkT = TypeVar("ChunkT", bound=BaseModel)
 Body = Mapping[str, Any]
 Headers = Mapping[str, str] | None
 
@@ -261,6 +260,31 @@ class AimhubClient(_BaseClient):
         )
         return self._stream(CHAT_COMPLETIONS, request)
 
+    def stream_chat_dicts(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> Stream[dict[str, Any]]:
+        """`stream_chat`, yielding each chunk as the JSON object the gateway sent, unvalidated.
+
+        Errors, retries and partial text work as in `stream_chat`; only the typed model is
+        skipped, which is most of the per-chunk cost. `ChatStreamAccumulator.add_json` reads
+        these objects: the framework adapters stream this way.
+        """
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return self._stream(CHAT_COMPLETIONS, request, raw=True)
+
     def complete(
         self,
         body: Body | None = None,
@@ -333,9 +357,11 @@ class AimhubClient(_BaseClient):
     def _request(self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request) -> ResponseT:
         return parse_response(endpoint, self._send(request, stream=False))
 
-    def _stream(self, endpoint: Endpoint[Any, ChunkT], request: httpx.Request) -> Stream[ChunkT]:
+    def _stream(
+        self, endpoint: Endpoint[Any, Any], request: httpx.Request, *, raw: bool = False
+    ) -> Stream[Any]:
         response = self._send(request, stream=True)
-        return Stream(response, StreamParser(endpoint, response))
+        return Stream(response, StreamParser(endpoint, response, raw=raw))
 
     def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 0
@@ -454,6 +480,26 @@ class AsyncAimhubClient(_BaseClient):
         )
         return await self._stream(CHAT_COMPLETIONS, request)
 
+    async def stream_chat_dicts(
+        self,
+        body: Body | None = None,
+        /,
+        *,
+        extra_headers: Headers = None,
+        timeout: TimeoutLike = None,
+        **params: Any,
+    ) -> AsyncStream[dict[str, Any]]:
+        """The async twin of `AimhubClient.stream_chat_dicts`."""
+        request = self._build(
+            CHAT_COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
+        return await self._stream(CHAT_COMPLETIONS, request, raw=True)
+
     async def complete(
         self,
         body: Body | None = None,
@@ -529,10 +575,10 @@ class AsyncAimhubClient(_BaseClient):
         return parse_response(endpoint, await self._send(request, stream=False))
 
     async def _stream(
-        self, endpoint: Endpoint[Any, ChunkT], request: httpx.Request
-    ) -> AsyncStream[ChunkT]:
+        self, endpoint: Endpoint[Any, Any], request: httpx.Request, *, raw: bool = False
+    ) -> AsyncStream[Any]:
         response = await self._send(request, stream=True)
-        return AsyncStream(response, StreamParser(endpoint, response))
+        return AsyncStream(response, StreamParser(endpoint, response, raw=raw))
 
     async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         attempt = 0

@@ -6,9 +6,12 @@ ids and models taken from the first chunk (§3) and tool calls (§6, via `_toolc
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from aimhub._toolcalls import ParsedToolCall, ToolCallAccumulator, ToolCallDelta, parse_tool_calls
 from aimhub.types import ChatCompletion, ChatCompletionChunk, ChatMessage, Usage
@@ -22,6 +25,8 @@ __all__ = [
     "normalize_finish_reason",
     "normalize_usage",
 ]
+
+logger = logging.getLogger("aimhub")
 
 _FINISH_REASONS = {
     "stop": "stop",
@@ -44,6 +49,10 @@ _FINISH_REASONS = {
     "blocklist": "content_filter",
     "prohibited_content": "content_filter",
 }
+#: What a plain text chunk may carry for `add_json` to read it without the typed model.
+_PLAIN_CHOICE = frozenset(("index", "delta", "finish_reason", "logprobs"))
+_PLAIN_DELTA = frozenset(("role", "content"))
+_TEXT_FIELDS = ("id", "object", "model", "system_fingerprint")
 # When several chunks carry a finish reason, the strongest wins (a Gemini `tool_calls` chunk is
 # followed by a synthetic `stop` one in new-api, QUIRKS.md §3).
 _STRENGTH = {"tool_calls": 4, "length": 3, "content_filter": 2, "stop": 1}
@@ -278,6 +287,32 @@ class StreamSummary:
     system_fingerprint: str | None
 
 
+def _plain_text(payload: dict[str, Any]) -> str | None:
+    """The text of a chunk that carries nothing but text, or None for any other shape."""
+    choices = payload.get("choices")
+    if type(choices) is not list or len(choices) != 1 or payload.get("usage") is not None:
+        return None
+    for key in _TEXT_FIELDS:
+        value = payload.get(key)
+        if value is not None and type(value) is not str:
+            return None
+    choice = choices[0]
+    if type(choice) is not dict or not _PLAIN_CHOICE.issuperset(choice):
+        return None
+    delta = choice.get("delta")
+    if type(delta) is not dict or choice.get("finish_reason") or choice.get("logprobs") is not None:
+        return None
+    text = ""
+    for key, value in delta.items():
+        if value is None:
+            continue
+        if type(value) is not str or key not in _PLAIN_DELTA:
+            return None
+        if key == "content":
+            text = value
+    return text
+
+
 class ChatStreamAccumulator:
     """Turns raw chunks into `ChatDelta`s and, at the end, one `StreamSummary`.
 
@@ -324,6 +359,35 @@ class ChatStreamAccumulator:
             self._take_message(message, delta)
             if choice.logprobs is not None:
                 delta.logprobs = choice.logprobs
+        return delta
+
+    def add_json(self, payload: dict[str, Any]) -> ChatDelta:
+        """`add` for a chunk still in its JSON form (`stream_chat_dicts`).
+
+        The common chunk (one choice, a text delta, nothing else set) is read straight from the
+        dict; every other shape goes through the typed model and `add`, so both give the same
+        result for any chunk. A chunk the model rejects is skipped with a warning, as
+        `stream_chat` skips it.
+        """
+        text = _plain_text(payload)
+        if text is None:
+            try:
+                chunk = ChatCompletionChunk.model_validate(payload)
+            except ValidationError as exc:
+                where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+                logger.warning("aimhub: skipped a stream chunk with a malformed %r field", where)
+                return ChatDelta()
+            return self.add(chunk)
+        if self._id is None:
+            self._id, self._model = payload.get("id"), payload.get("model")
+        fingerprint = payload.get("system_fingerprint")
+        if fingerprint:
+            self._fingerprint = fingerprint
+        delta = ChatDelta()
+        if text:
+            if self._think is not None:
+                delta.reasoning, text = self._think.feed(text)
+            delta.text = text
         return delta
 
     def _take_message(self, message: ChatMessage, delta: ChatDelta) -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
+from pydantic_core import from_json
 
 from aimhub._config import ClientConfig
 from aimhub._constants import SECRET_QUERY_PARAMS
@@ -35,13 +36,11 @@ from aimhub.types import (
     RerankResponse,
 )
 from aimhub.types._base import ResponseModel
-from aimhub.types.chat import chunk_text
-from aimhub.types.completions import completion_text
 
 logger = logging.getLogger("aimhub")
 
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
-ChunkT = TypeVar("ChunkT", bound=BaseModel)
+ChunkT = TypeVar("ChunkT")
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,31 @@ class Endpoint(Generic[ResponseT, ChunkT]):
     path: str
     response_type: type[ResponseT]
     chunk_type: type[ChunkT] | None = None
-    #: The answer text a chunk adds, kept so that a failed stream can report what arrived.
-    chunk_text: Callable[[ChunkT], str | None] | None = None
+    #: The answer text a chunk (its JSON object) adds, kept so that a failed stream can report
+    #: what arrived.
+    chunk_text: Callable[[dict[str, Any]], str | None] | None = None
     #: Turns a whole JSON answer into one chunk, for gateways that ignore `stream: true`.
     as_chunk: Callable[[ResponseT], ChunkT] | None = None
+
+
+def _first_choice(payload: dict[str, Any]) -> Any:
+    choices = payload.get("choices")
+    if type(choices) is list and choices and type(choices[0]) is dict:
+        return choices[0]
+    return None
+
+
+def _chat_chunk_text(payload: dict[str, Any]) -> str | None:
+    choice = _first_choice(payload)
+    delta = choice.get("delta") if choice is not None else None
+    text = delta.get("content") if type(delta) is dict else None
+    return text if type(text) is str else None
+
+
+def _completion_chunk_text(payload: dict[str, Any]) -> str | None:
+    choice = _first_choice(payload)
+    text = choice.get("text") if choice is not None else None
+    return text if type(text) is str else None
 
 
 CHAT_COMPLETIONS: Endpoint[ChatCompletion, ChatCompletionChunk] = Endpoint(
@@ -67,11 +87,16 @@ CHAT_COMPLETIONS: Endpoint[ChatCompletion, ChatCompletionChunk] = Endpoint(
     "/chat/completions",
     ChatCompletion,
     ChatCompletionChunk,
-    chunk_text,
+    _chat_chunk_text,
     ChatCompletionChunk.from_completion,
 )
 COMPLETIONS: Endpoint[Completion, Completion] = Endpoint(
-    "POST", "/completions", Completion, Completion, completion_text, Completion.from_completion
+    "POST",
+    "/completions",
+    Completion,
+    Completion,
+    _completion_chunk_text,
+    Completion.from_completion,
 )
 EMBEDDINGS: Endpoint[EmbeddingResponse, EmbeddingResponse] = Endpoint(
     "POST", "/embeddings", EmbeddingResponse
@@ -210,17 +235,22 @@ def _validation_error(
 
 
 class StreamParser(Generic[ChunkT]):
-    """Bytes of a streamed answer in, typed chunks out; raises what the stream reports.
+    """Bytes of a streamed answer in, chunks out; raises what the stream reports.
 
     Pure and shared by `Stream` and `AsyncStream`: they only pump bytes into `feed()` and call
-    `finish()` at the end.
+    `finish()` at the end. Each event is parsed once into JSON; `raw=True` yields those dicts as
+    they are (the fast lane for consumers that normalise chunks themselves), otherwise they are
+    validated into the endpoint's chunk model.
     """
 
-    __slots__ = ("_decoder", "_done", "_endpoint", "_json", "_parts", "_response")
+    __slots__ = ("_decoder", "_done", "_endpoint", "_json", "_parts", "_raw", "_response")
 
-    def __init__(self, endpoint: Endpoint[Any, ChunkT], response: httpx.Response) -> None:
+    def __init__(
+        self, endpoint: Endpoint[Any, Any], response: httpx.Response, *, raw: bool = False
+    ) -> None:
         self._endpoint = endpoint
         self._response = response
+        self._raw = raw
         self._decoder = SSEDecoder()
         self._parts: list[str] = []
         self._done = False
@@ -261,40 +291,52 @@ class StreamParser(Generic[ChunkT]):
                 break
         return chunks
 
-    def _chunk(self, event: ServerSentEvent) -> ChunkT | None:
+    def _chunk(self, event: ServerSentEvent) -> Any:
         data = event.data
         if data == "[DONE]":
             self._done = True
             return None
-        if not data.strip():
-            return None
-        chunk_type = self._endpoint.chunk_type
-        assert chunk_type is not None
-        if '"error"' in data or event.bare or event.event == "error" or '"success"' in data:
-            payload = _loads(data)
-            if is_error_body(payload) or (event.event == "error" and payload is not None):
-                raise make_status_error(
-                    200,
-                    payload,
-                    request=self._response.request,
-                    response=self._response,
-                    partial_text=self.partial_text,
-                    stream=True,
-                )
         try:
-            chunk = chunk_type.model_validate_json(data)
-        except ValidationError:
+            payload = from_json(data)
+        except ValueError:
+            payload = _NOT_JSON
+        if type(payload) is dict:
+            if is_error_body(payload) or event.event == "error":
+                raise self._stream_error(payload)
+            chunk = payload if self._raw else self._validate(payload)
+            if chunk is not None:
+                if self._endpoint.chunk_text is not None:
+                    text = self._endpoint.chunk_text(payload)
+                    if text:
+                        self._parts.append(text)
+                return chunk
+        elif payload is not _NOT_JSON and event.event == "error":
+            raise self._stream_error(payload)
+        if data.strip():
             # Keep-alives such as `data: ping` are not chunks; say so instead of failing the answer.
             logger.warning(
                 "aimhub: skipped a stream event that is not a JSON chunk: %.200r",
                 redact(data, request_secrets(self._response.request)),
             )
+        return None
+
+    def _validate(self, payload: dict[str, Any]) -> Any:
+        chunk_type = self._endpoint.chunk_type
+        assert chunk_type is not None
+        try:
+            return chunk_type.model_validate(payload)
+        except ValidationError:
             return None
-        if self._endpoint.chunk_text is not None:
-            text = self._endpoint.chunk_text(chunk)
-            if text:
-                self._parts.append(text)
-        return chunk
+
+    def _stream_error(self, payload: object) -> APIError:
+        return make_status_error(
+            200,
+            payload,
+            request=self._response.request,
+            response=self._response,
+            partial_text=self.partial_text,
+            stream=True,
+        )
 
     def _whole_json(self) -> list[ChunkT]:
         response = self._response
@@ -304,11 +346,9 @@ class StreamParser(Generic[ChunkT]):
         whole = parse_response(self._endpoint, response)
         if self._endpoint.as_chunk is None:
             raise _validation_error(self._endpoint, response, "JSON instead of an event stream")
-        return [self._endpoint.as_chunk(whole)]
+        chunk = self._endpoint.as_chunk(whole)
+        return [chunk.model_dump(exclude_unset=True, exclude_none=True) if self._raw else chunk]
 
 
-def _loads(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
+#: Marks an event whose data is not JSON at all (`from_json` may legitimately return None).
+_NOT_JSON = object()

@@ -281,6 +281,8 @@ def _convert_choice_to_message(
 
 def _convert_delta_to_chunk(delta: ChatDelta) -> AIMessageChunk:
     """What one streamed chunk adds, as an `AIMessageChunk`."""
+    if not (delta.reasoning or delta.tool_calls or delta.logprobs is not None):
+        return AIMessageChunk(content=delta.text)  # most chunks: skip building empty extras
     extra = {"reasoning_content": delta.reasoning} if delta.reasoning else {}
     chunks = [
         tool_call_chunk(name=d.name, args=d.arguments, id=d.id, index=d.index)

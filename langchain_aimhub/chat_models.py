@@ -30,7 +30,7 @@ from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
 from aimhub._shaping import ShapedRequest, shape_chat_request
-from aimhub.types import ChatCompletion, ChatCompletionChunk
+from aimhub.types import ChatCompletion
 from langchain_aimhub._clients import gateway_clients
 from langchain_aimhub._convert import (
     _convert_choice_to_message,
@@ -318,7 +318,7 @@ class ChatAimhub(BaseChatModel):
         self, request: ShapedRequest, run_manager: CallbackManagerForLLMRun | None
     ) -> Iterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
-        with as_langchain_errors(), self._client.stream_chat(body) as stream:
+        with as_langchain_errors(), self._client.stream_chat_dicts(body) as stream:
             pump = _ChunkPump(self, str(body["model"]), stream.request_id)
             for raw in stream:
                 chunk = pump.add(raw)
@@ -336,7 +336,7 @@ class ChatAimhub(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
         with as_langchain_errors():
-            async with await self._async_client.stream_chat(body) as stream:
+            async with await self._async_client.stream_chat_dicts(body) as stream:
                 pump = _ChunkPump(self, str(body["model"]), stream.request_id)
                 async for raw in stream:
                     chunk = pump.add(raw)
@@ -439,8 +439,8 @@ class _ChunkPump:
         self._acc = ChatStreamAccumulator()
         self._metadata = model._metadata(model_name, request_id)
 
-    def add(self, raw: ChatCompletionChunk) -> ChatGenerationChunk | None:
-        delta = self._acc.add(raw)
+    def add(self, raw: dict[str, Any]) -> ChatGenerationChunk | None:
+        delta = self._acc.add_json(raw)
         if not delta:
             return None
         return ChatGenerationChunk(message=_convert_delta_to_chunk(delta))

@@ -32,7 +32,7 @@ from aimhub._normalize import (
     normalize_completion,
 )
 from aimhub._toolcalls import ParsedToolCall
-from aimhub.types import ChatCompletion, ChatCompletionChunk
+from aimhub.types import ChatCompletion
 
 # Roles some LlamaIndex integrations use for the assistant and for tool results.
 _ROLES = {"chatbot": "assistant", "model": "assistant", "function": "tool"}
@@ -298,10 +298,11 @@ class StreamConverter:
         self._calls: list[list[str]] = []  # [id, name, arguments so far], by dense index
         self._raw: dict[str, Any] | None = None
 
-    def add(self, chunk: ChatCompletionChunk) -> ChatResponse | None:
-        """Take one chunk; a response when it added text, reasoning or a tool-call fragment."""
-        self._raw = chunk.model_dump(exclude_none=True)
-        delta = self._accumulator.add(chunk)
+    def add(self, chunk: dict[str, Any]) -> ChatResponse | None:
+        """Take one chunk, as the gateway's JSON object (`stream_chat_dicts`); a response when it
+        added text, reasoning or a tool-call fragment, with that object as its `raw`."""
+        self._raw = chunk
+        delta = self._accumulator.add_json(chunk)
         if not (delta.text or delta.reasoning or delta.tool_calls):
             return None
         self._take(delta)

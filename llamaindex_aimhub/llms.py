@@ -216,7 +216,7 @@ class Aimhub(FunctionCallingLLM):
         return chat_response_from_completion(await self._aclient.chat(request.body))
 
     def _stream(self, request: ShapedRequest) -> ChatResponseGen:
-        with self._client.stream_chat(request.body) as stream:
+        with self._client.stream_chat_dicts(request.body) as stream:
             converter = StreamConverter(stream.request_id)
             for chunk in stream:
                 response = converter.add(chunk)
@@ -225,7 +225,7 @@ class Aimhub(FunctionCallingLLM):
             yield converter.finish()
 
     async def _astream(self, request: ShapedRequest) -> ChatResponseAsyncGen:
-        stream = await self._aclient.stream_chat(request.body)
+        stream = await self._aclient.stream_chat_dicts(request.body)
         async with stream:
             converter = StreamConverter(stream.request_id)
             async for chunk in stream:

@@ -41,7 +41,7 @@ def _lenient_int(value: object) -> int | None:
         return value
     try:
         return int(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # garbage, NaN, "INF"
         return None
 
 

@@ -104,12 +104,3 @@ class ChatCompletionChunk(WireModel):
             usage=completion.usage,
             system_fingerprint=completion.system_fingerprint,
         )
-
-
-def chunk_text(chunk: ChatCompletionChunk) -> str | None:
-    """The answer text a chunk adds (first choice), for partial-text bookkeeping."""
-    if chunk.choices:
-        delta = chunk.choices[0].delta
-        if delta is not None and isinstance(delta.content, str):
-            return delta.content
-    return None

@@ -34,8 +34,3 @@ class Completion(ResponseModel):
     def from_completion(cls, completion: Completion) -> Completion:
         """A whole completion is its own single chunk."""
         return completion
-
-
-def completion_text(chunk: Completion) -> str | None:
-    """The text a completion chunk adds (first choice)."""
-    return chunk.choices[0].text if chunk.choices else None
