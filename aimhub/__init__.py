@@ -3,6 +3,7 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from aimhub._aiohttp import aiohttp_http_client
 from aimhub._client import AimhubClient, AsyncAimhubClient
 from aimhub._config import ClientConfig, normalize_base_url
 from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
@@ -31,7 +32,6 @@ from aimhub._streaming import AsyncStream, Stream
 from aimhub._version import __version__
 
 if TYPE_CHECKING:
-    from aimhub._aiohttp import aiohttp_http_client
     from aimhub._embeddings import Embedder
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
@@ -41,7 +41,6 @@ _LAZY = {
     "ChatStreamAccumulator": "aimhub._normalize",
     "Embedder": "aimhub._embeddings",
     "Reranker": "aimhub._rerank",
-    "aiohttp_http_client": "aimhub._aiohttp",
 }
 
 

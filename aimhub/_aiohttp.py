@@ -1,49 +1,193 @@
-"""An `httpx.AsyncClient` over aiohttp, for hundreds of concurrent calls.
+"""aiohttp under httpx's API: the default transport of `AsyncAimhubClient`.
 
-httpx's own async pool is the bottleneck at high concurrency: in `benchmarks/` 256 concurrent
-`ainvoke` calls take several times longer over it than over aiohttp (see benchmarks/RESULTS.md).
-`httpx-aiohttp` keeps the httpx API, so every client and adapter can take it unchanged.
+httpx's async pool (httpcore) walks every connection at every request start and end, so 256
+concurrent calls spend most of their time in it (benchmarks/RESULTS.md: 636k `is_idle` calls per
+burst, several times aiohttp's wall time). This transport keeps httpx's `Request` and `Response`:
+retries, errors, streaming, event hooks and cassette replay see no difference.
+
+An aiohttp session belongs to one event loop, and every `asyncio.run` makes a new loop: the
+transport keeps one session per running loop and closes it when that loop shuts down its async
+generators (the end of `asyncio.run`, or pytest-asyncio's loop teardown), or on `aclose()`. No
+"Unclosed client session" is left behind, and no session is used on a loop it does not belong to.
+aiohttp itself is imported on the first request, not with `aimhub`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import ssl
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from aimhub._exceptions import ConfigurationError
+from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 
-__all__ = ["aiohttp_http_client"]
+if TYPE_CHECKING:
+    import asyncio
+
+    import aiohttp
+
+__all__ = ["AiohttpTransport", "aiohttp_http_client"]
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An `httpx.AsyncBaseTransport` that sends over an aiohttp connection pool.
+
+    Args:
+        max_connections: the pool's connection limit (per event loop).
+        keepalive_expiry: seconds an idle connection is kept, as in `httpx.Limits`.
+        verify: an `ssl.SSLContext`, True (system defaults) or False (no verification).
+        trust_env: read `HTTP(S)_PROXY`, `NO_PROXY` and `.netrc`, as httpx does.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_connections: int | None = DEFAULT_CONNECTION_LIMITS.max_connections,
+        keepalive_expiry: float | None = DEFAULT_CONNECTION_LIMITS.keepalive_expiry,
+        verify: ssl.SSLContext | bool = True,
+        trust_env: bool = True,
+    ) -> None:
+        self._limit = max_connections or 0  # aiohttp: 0 means no limit
+        self._keepalive = keepalive_expiry
+        self._ssl = verify
+        self._trust_env = trust_env
+        self._sessions: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[aiohttp.ClientSession, AsyncGenerator[None, None]]
+        ] = weakref.WeakKeyDictionary()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = await self._session()
+        timeout = request.extensions.get("timeout", {})
+        try:
+            response = await session.request(
+                request.method,
+                str(request.url),
+                headers=request.headers.multi_items(),
+                data=await request.aread() or None,
+                allow_redirects=False,  # httpx follows redirects itself
+                timeout=_client_timeout(timeout),
+                server_hostname=request.extensions.get("sni_hostname"),
+            )
+        except Exception as exc:
+            raise _as_httpx_error(exc, request) from exc
+        return httpx.Response(
+            response.status,
+            headers=response.raw_headers,
+            stream=_ResponseStream(response, request),
+            request=request,
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+            },
+        )
+
+    async def aclose(self) -> None:
+        """Close this loop's session; sessions of other loops close when their loop ends."""
+        import asyncio
+
+        entry = self._sessions.pop(asyncio.get_running_loop(), None)
+        if entry is not None:
+            await entry[1].aclose()
+
+    async def _session(self) -> aiohttp.ClientSession:
+        import asyncio  # loaded by now; not imported with `aimhub` (sync-only users skip it)
+
+        loop = asyncio.get_running_loop()
+        entry = self._sessions.get(loop)
+        if entry is not None and not entry[0].closed:
+            return entry[0]
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            limit=self._limit, keepalive_timeout=self._keepalive, ssl=self._ssl
+        )
+        session = aiohttp.ClientSession(
+            connector=connector,
+            trust_env=self._trust_env,
+            auto_decompress=False,  # httpx decodes Content-Encoding, as with its own transport
+        )
+        closer = _closed_with_the_loop(session)
+        await closer.asend(None)  # runs to its `yield` at once: no other task can interleave
+        self._sessions[loop] = (session, closer)
+        return session
+
+
+async def _closed_with_the_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    # A suspended async generator is finalised by `loop.shutdown_asyncgens()`, or by the loop
+    # when the generator is garbage collected: either way the session closes on its own loop.
+    try:
+        yield
+    finally:
+        await session.close()
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            # As the bytes arrive: a server-sent event must not wait for a buffer to fill.
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except Exception as exc:
+            raise _as_httpx_error(exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        # Back to the pool when the body was read to its end; closed otherwise.
+        self._response.release()
+
+
+def _client_timeout(timeout: dict[str, float | None]) -> aiohttp.ClientTimeout:
+    import aiohttp
+
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=timeout.get("pool"),  # aiohttp: waiting for a pooled connection
+        sock_connect=timeout.get("connect"),
+        sock_read=timeout.get("read"),
+    )
+
+
+def _as_httpx_error(exc: Exception, request: httpx.Request) -> Exception:
+    """The httpx exception httpx's own transport would raise: our retries and errors read those."""
+    import asyncio
+
+    import aiohttp
+
+    kind: type[httpx.TransportError]
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout
+    elif isinstance(exc, asyncio.TimeoutError):  # aiohttp's read timeouts subclass it
+        kind = httpx.ReadTimeout
+    elif isinstance(exc, (aiohttp.ClientProxyConnectionError, aiohttp.ClientHttpProxyError)):
+        kind = httpx.ProxyError
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        kind = httpx.ConnectError
+    elif isinstance(exc, aiohttp.ServerDisconnectedError):
+        kind = httpx.RemoteProtocolError
+    elif isinstance(exc, aiohttp.InvalidURL):
+        kind = httpx.UnsupportedProtocol
+    elif isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientError, OSError)):
+        kind = httpx.ReadError
+    else:
+        return exc
+    return kind(f"{type(exc).__name__}: {exc}", request=request)
 
 
 def aiohttp_http_client(*, max_connections: int = 1000, **kwargs: Any) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` whose transport is aiohttp (`pip install "aimhub[aiohttp]"`).
+    """An `httpx.AsyncClient` over `AiohttpTransport`, for an `http_client=` of your own.
 
-    ```python
-    import aimhub
-    from langchain_aimhub import ChatAimhub
-
-    llm = ChatAimhub(model="gpt-4o-mini", http_async_client=aimhub.aiohttp_http_client())
-    ```
+    `AsyncAimhubClient` and the adapters already use this transport by default; this is for
+    sharing one pool between several clients, or for a different connection limit.
 
     Args:
-        max_connections: the aiohttp connector's connection limit.
+        max_connections: the connection limit.
         **kwargs: passed to the `httpx.AsyncClient` constructor (e.g. `timeout`, `headers`).
-
-    Raises:
-        ConfigurationError: when `httpx-aiohttp` is not installed.
     """
-    try:
-        import aiohttp
-        import httpx_aiohttp
-    except ImportError as exc:
-        msg = 'aiohttp_http_client() needs the aiohttp extra: pip install "aimhub[aiohttp]"'
-        raise ConfigurationError(msg) from exc
-
-    def session() -> Any:
-        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max_connections))
-
     kwargs.setdefault("follow_redirects", True)
-    transport = httpx_aiohttp.AiohttpTransport(client=session)
-    client: httpx.AsyncClient = httpx_aiohttp.HttpxAiohttpClient(transport=transport, **kwargs)
-    return client
+    transport = AiohttpTransport(max_connections=max_connections)
+    return httpx.AsyncClient(transport=transport, **kwargs)

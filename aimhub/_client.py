@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
+from aimhub._aiohttp import AiohttpTransport
 from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError, ConfigurationError
@@ -413,7 +414,9 @@ class AsyncAimhubClient(_BaseClient):
     """The async twin of `AimhubClient`: same arguments and methods, awaited.
 
     Args:
-        http_client: an `httpx.AsyncClient` to use; not closed by us.
+        http_client: an `httpx.AsyncClient` to use; not closed by us. By default the client
+            sends over aiohttp's pool (`AiohttpTransport`), which stays fast with hundreds of
+            concurrent calls; pass `httpx.AsyncClient()` for httpx's own.
     """
 
     def __init__(
@@ -436,8 +439,9 @@ class AsyncAimhubClient(_BaseClient):
             default_query=default_query,
         )
         self._owns_http = http_client is None
+        # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
         self._http = http_client or httpx.AsyncClient(
-            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=_default_ssl_context()
+            transport=AiohttpTransport(verify=_default_ssl_context()), follow_redirects=True
         )
 
     async def chat(

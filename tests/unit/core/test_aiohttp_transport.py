@@ -1,64 +1,223 @@
-"""The opt-in aiohttp transport: a real httpx.AsyncClient, talking to a real local server."""
+"""The default async transport (aiohttp under httpx's API), over real sockets to a loopback server.
+
+Every behaviour the clients rely on from httpx's own transport is checked here: answers, SSE as it
+arrives, gzip, error statuses and retries, timeouts, refused and broken connections, and sessions
+that follow the event loop (one `asyncio.run` after another) without leaking.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import gzip
 import json
+import logging
+import socket
 import threading
+import time
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
+import httpx
 import pytest
 
 import aimhub
-from aimhub import AsyncAimhubClient
+from aimhub import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncAimhubClient,
+    RateLimitError,
+)
+from aimhub._aiohttp import AiohttpTransport
+from tests.unit.core.test_streaming import drain
 
 REPLY = {"choices": [{"message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}]}
+CHUNKS = [
+    {"choices": [{"delta": {"role": "assistant", "content": "Hel"}}]},
+    {"choices": [{"delta": {"content": "lo"}, "finish_reason": "stop"}]},
+]
+ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 
 
 class _Gateway(BaseHTTPRequestHandler):
+    """Behaves as the first path segment says: /ok, /sse, /gzip, /busy, /slow, /cut."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
+    requests: list[str] = []
+
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
-        body = json.dumps(REPLY).encode()
-        self.send_response(200)
+        mode = self.path.split("/")[1]
+        type(self).requests.append(mode)
+        if mode == "sse":
+            self._chunked(
+                [b"data: " + json.dumps(c).encode() + b"\n\n" for c in CHUNKS]
+                + [b"data: [DONE]\n\n"]
+            )
+        elif mode == "cut":
+            self._chunked([b"data: " + json.dumps(CHUNKS[0]).encode() + b"\n\n"], end=False)
+        elif mode == "gzip":
+            self._send(200, gzip.compress(json.dumps(REPLY).encode()), encoding="gzip")
+        elif mode == "busy":
+            error = {"error": {"message": "too many requests", "code": "rate_limit_exceeded"}}
+            self._send(429, json.dumps(error).encode())
+        else:
+            if mode == "slow":
+                time.sleep(0.5)
+            self._send(200, json.dumps(REPLY).encode())
+
+    def _send(self, status: int, body: bytes, encoding: str | None = None) -> None:
+        self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
+        if encoding:
+            self.send_header("content-encoding", encoding)
         self.end_headers()
         self.wfile.write(body)
+
+    def _chunked(self, events: list[bytes], end: bool = True) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for event in events:
+            self.wfile.write(b"%x\r\n%b\r\n" % (len(event), event))
+            self.wfile.flush()
+        if end:
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def log_message(self, *args: object) -> None:
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # 32 concurrent connects must not overflow the listen backlog
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that timed out closes the socket the slow answer is written to
+
+
 @pytest.fixture
 def gateway(socket_enabled: None) -> Iterator[str]:
-    """A loopback server: this test proves real I/O over aiohttp, so it opens a socket."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    """A loopback server: these tests prove real I/O over aiohttp, so they open sockets."""
+    _Gateway.requests = []
+    server = _Server(("127.0.0.1", 0), _Gateway)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+    server.server_close()
 
 
-async def test_core_client_runs_concurrent_calls_over_aiohttp(gateway: str) -> None:
-    http = aimhub.aiohttp_http_client(max_connections=8)
-    assert type(http).__name__ == "HttpxAiohttpClient"
-    client = AsyncAimhubClient(api_key="sk-test", base_url=gateway, http_client=http)
-    replies = await asyncio.gather(*(client.chat(model="m", messages=[]) for _ in range(16)))
+def client_for(base: str, mode: str, **kwargs: Any) -> AsyncAimhubClient:
+    kwargs.setdefault("max_retries", 0)
+    return AsyncAimhubClient(api_key="sk-test", base_url=f"{base}/{mode}/v1", **kwargs)
+
+
+async def test_the_default_async_client_sends_concurrent_calls_over_aiohttp(gateway: str) -> None:
+    client = client_for(gateway, "ok")
+    assert isinstance(client._http._transport, AiohttpTransport)
+    replies = await asyncio.gather(*(client.chat(**ARGS) for _ in range(32)))
     assert {r.choices[0].message.content for r in replies if r.choices[0].message} == {"hi"}
+    await client.close()
+
+
+async def test_a_stream_arrives_event_by_event(gateway: str) -> None:
+    client = client_for(gateway, "sse")
+    async with await client.stream_chat_dicts(**ARGS) as stream:
+        chunks = [chunk async for chunk in stream]
+    assert chunks == CHUNKS
+    assert stream.partial_text == "Hello"
+    await client.close()
+
+
+async def test_a_gzip_answer_is_decoded(gateway: str) -> None:
+    client = client_for(gateway, "gzip")
+    reply = await client.chat(**ARGS)
+    assert reply.choices[0].message is not None
+    assert reply.choices[0].message.content == "hi"
+    await client.close()
+
+
+async def test_an_error_status_is_typed_and_retried(gateway: str, monkeypatch: Any) -> None:
+    monkeypatch.setattr("aimhub._client._asleep", lambda delay: asyncio.sleep(0))
+    client = client_for(gateway, "busy", max_retries=2)
+    with pytest.raises(RateLimitError, match="too many requests"):
+        await client.chat(**ARGS)
+    assert _Gateway.requests == ["busy"] * 3
+    await client.close()
+
+
+async def test_a_read_timeout_is_our_timeout_error(gateway: str) -> None:
+    client = client_for(gateway, "slow", timeout=httpx.Timeout(0.1, connect=5.0))
+    with pytest.raises(APITimeoutError, match="did not answer in time"):
+        await client.chat(**ARGS)
+    await client.close()
+
+
+async def test_a_refused_connection_is_our_connection_error(socket_enabled: None) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    client = client_for(f"http://127.0.0.1:{port}", "ok")
+    with pytest.raises(APIConnectionError, match="ConnectError"):
+        await client.chat(**ARGS)
+    await client.close()
+
+
+async def test_a_stream_cut_mid_body_reports_the_partial_text(gateway: str) -> None:
+    client = client_for(gateway, "cut")
+    seen: list[Any] = []
+    stream = await client.stream_chat_dicts(**ARGS)
+    with pytest.raises(APIConnectionError, match="stream broke") as info:
+        await drain(stream, seen)
+    assert seen == CHUNKS[:1]
+    assert info.value.partial_text == "Hel"
+    await client.close()
+
+
+def test_one_client_serves_one_event_loop_after_another_without_leaking(
+    gateway: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `asyncio.run` per call is how scripts and notebooks drive async LangChain/LlamaIndex code;
+    # an aiohttp session must not outlive its loop, nor be used from the next one.
+    client = client_for(gateway, "ok")
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.ERROR):
+        warnings.simplefilter("always")
+        for _ in range(3):
+            reply = asyncio.run(client.chat(**ARGS))
+            assert reply.choices[0].message is not None
+        gc.collect()
+    assert len(_Gateway.requests) == 3
+    assert not [w for w in caught if "nclosed" in str(w.message)]
+    assert "nclosed" not in caplog.text
+
+
+async def test_aclose_closes_the_session_and_a_later_call_opens_a_new_one(gateway: str) -> None:
+    transport = AiohttpTransport()
+    http = httpx.AsyncClient(transport=transport)
+    client = AsyncAimhubClient(api_key="sk-test", base_url=f"{gateway}/ok/v1", http_client=http)
+    await client.chat(**ARGS)
+    ((session, _closer),) = transport._sessions.values()
+    await transport.aclose()
+    assert session.closed
+    await client.chat(**ARGS)
+    ((again, _closer),) = transport._sessions.values()
+    assert again is not session
+    assert not again.closed
     await http.aclose()
+    assert again.closed
 
 
-def test_missing_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import builtins
-
-    real_import = builtins.__import__
-
-    def without_aiohttp(name: str, *args: object, **kwargs: object) -> object:
-        if name.startswith("httpx_aiohttp"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", without_aiohttp)
-    with pytest.raises(aimhub.ConfigurationError, match=r'pip install "aimhub\[aiohttp\]"'):
-        aimhub.aiohttp_http_client()
+def test_aiohttp_http_client_is_an_httpx_client_over_the_same_transport() -> None:
+    http = aimhub.aiohttp_http_client(max_connections=8)
+    assert isinstance(http, httpx.AsyncClient)
+    assert isinstance(http._transport, AiohttpTransport)
+    assert http._transport._limit == 8
+    assert http.follow_redirects
