@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import SecretStr
 
-from aimhub._aiohttp import AiohttpTransport
+from aimhub._aiohttp import default_async_http_client
 from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError, ConfigurationError
@@ -440,9 +440,7 @@ class AsyncAimhubClient(_BaseClient):
         )
         self._owns_http = http_client is None
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
-        self._http = http_client or httpx.AsyncClient(
-            transport=AiohttpTransport(verify=_default_ssl_context()), follow_redirects=True
-        )
+        self._http = http_client or default_async_http_client(_default_ssl_context())
 
     async def chat(
         self,

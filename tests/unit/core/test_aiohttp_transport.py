@@ -46,10 +46,15 @@ class _Gateway(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
     requests: list[str] = []
+    proxied: list[str] = []
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
-        mode = self.path.split("/")[1]
+        path = self.path
+        if path.startswith("http://"):  # asked as a proxy: the absolute URL of the target
+            type(self).proxied.append(path)
+            path = "/" + path.split("/", 3)[3]
+        mode = path.split("/")[1]
         type(self).requests.append(mode)
         if mode == "sse":
             self._chunked(
@@ -107,6 +112,7 @@ class _Server(ThreadingHTTPServer):
 def gateway(socket_enabled: None) -> Iterator[str]:
     """A loopback server: these tests prove real I/O over aiohttp, so they open sockets."""
     _Gateway.requests = []
+    _Gateway.proxied = []
     server = _Server(("127.0.0.1", 0), _Gateway)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
@@ -221,3 +227,52 @@ def test_aiohttp_http_client_is_an_httpx_client_over_the_same_transport() -> Non
     assert isinstance(http._transport, AiohttpTransport)
     assert http._transport._limit == 8
     assert http.follow_redirects
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+async def test_http_proxy_from_the_environment_is_used(
+    gateway: str, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", gateway)  # the loopback server plays the proxy
+    client = client_for("http://gateway.invalid", "ok")
+    reply = await client.chat(**ARGS)
+    assert reply.choices[0].message is not None
+    assert _Gateway.proxied == ["http://gateway.invalid/ok/v1/chat/completions"]
+    await client.close()
+
+
+async def test_no_proxy_hosts_are_reached_directly(
+    gateway: str, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: must be skipped
+    no_proxy_env.setenv("NO_PROXY", "127.0.0.1,localhost")
+    client = client_for(gateway, "ok")
+    await client.chat(**ARGS)
+    assert _Gateway.requests == ["ok"]
+    assert _Gateway.proxied == []
+    await client.close()
+
+
+def test_a_socks_proxy_in_the_environment_keeps_httpx_transport(
+    no_proxy_env: pytest.MonkeyPatch,
+) -> None:
+    # aiohttp speaks to HTTP(S) proxies only; httpx handles socks (with `httpx[socks]`).
+    no_proxy_env.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    try:
+        import socksio  # noqa: F401
+    except ImportError:  # httpx's own message, as before aiohttp became the default
+        with pytest.raises(ImportError, match=r"httpx\[socks\]"):
+            AsyncAimhubClient(api_key="sk-test", base_url="http://gateway.invalid/v1")
+    else:
+        client = AsyncAimhubClient(api_key="sk-test", base_url="http://gateway.invalid/v1")
+        assert not isinstance(client._http._transport, AiohttpTransport)
+    no_proxy_env.delenv("ALL_PROXY")
+    client = AsyncAimhubClient(api_key="sk-test", base_url="http://gateway.invalid/v1")
+    assert isinstance(client._http._transport, AiohttpTransport)
