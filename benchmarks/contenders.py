@@ -237,15 +237,7 @@ class RawHttpxAiohttp(RawHttpx):
     group = "reference"
 
     async def aopen(self) -> None:
-        import aiohttp
-        import httpx_aiohttp
-
-        self.aclient = httpx_aiohttp.HttpxAiohttpClient(
-            timeout=60,
-            transport=httpx_aiohttp.AiohttpTransport(
-                client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
-            ),
-        )
+        self.aclient = _aiohttp_httpx_client()
 
     invoke = Contender.invoke  # type: ignore[assignment]
     stream = Contender.stream  # type: ignore[assignment]
@@ -330,7 +322,11 @@ class OpenAISDKEmbed(OpenAISDK):
 
 
 class Core(Contender):
-    """aimhub's core client: `AimhubClient`/`AsyncAimhubClient`, typed chunks, no framework."""
+    """aimhub's core client: `AimhubClient`/`AsyncAimhubClient`, typed chunks, no framework.
+
+    As users get it: the async client sends over aiohttp (`aimhub._aiohttp.AiohttpTransport`)
+    by default, the sync one over httpx.
+    """
 
     name = "aimhub core"
     group = "ours"
@@ -370,41 +366,45 @@ class Core(Contender):
         return str(call.function.name)
 
 
-class CoreAiohttp(Core):
-    """Experiment: the core async client over the `httpx-aiohttp` transport."""
+class CoreHttpxPool(Core):
+    """The core async client given a plain `httpx.AsyncClient`: httpx's own pool, not aiohttp."""
 
-    name = "aimhub core [aiohttp]"
+    name = "aimhub core [httpx pool]"
     group = "reference"
 
     async def aopen(self) -> None:
+        self.http = _httpx_pool_client()
         self.aclient = self.aimhub.AsyncAimhubClient(
-            base_url=self.base, api_key=API_KEY, http_client=_aiohttp_httpx_client()
+            base_url=self.base, api_key=API_KEY, http_client=self.http
         )
 
     async def aclose(self) -> None:
-        await self.aclient._http.aclose()
+        await self.aclient.close()  # leaves an injected client open
+        await self.http.aclose()
 
     invoke = Contender.invoke  # type: ignore[assignment]
     stream = Contender.stream  # type: ignore[assignment]
     tool = Contender.tool  # type: ignore[assignment]
 
 
-def _aiohttp_httpx_client() -> Any:
-    """aimhub's opt-in aiohttp client (`aimhub.aiohttp_http_client()`), or the same by hand."""
-    try:
-        from aimhub import aiohttp_http_client
-    except ImportError:
-        import aiohttp
-        import httpx_aiohttp
+def _httpx_pool_client() -> Any:
+    """A plain `httpx.AsyncClient` (httpx's own pool) with the floors' limits and timeout."""
+    import httpx
 
-        return httpx_aiohttp.HttpxAiohttpClient(
-            timeout=600,
-            follow_redirects=True,
-            transport=httpx_aiohttp.AiohttpTransport(
-                client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
-            ),
-        )
-    return aiohttp_http_client(timeout=600)
+    return httpx.AsyncClient(limits=httpx.Limits(**POOL), timeout=60)
+
+
+def _aiohttp_httpx_client() -> Any:
+    """The floors' `[aiohttp]` client: the third-party `httpx-aiohttp` transport, not ours."""
+    import aiohttp
+    import httpx_aiohttp
+
+    return httpx_aiohttp.HttpxAiohttpClient(
+        timeout=60,
+        transport=httpx_aiohttp.AiohttpTransport(
+            client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+        ),
+    )
 
 
 class CoreEmbed(Core):
@@ -618,7 +618,7 @@ class ChatOpenAI(_LangChain):
 
 
 class ChatAimhub(_LangChain):
-    """Ours."""
+    """Ours, unconfigured: async calls go over aiohttp (the core client's default)."""
 
     name = "ChatAimhub"
     group = "ours"
@@ -629,16 +629,16 @@ class ChatAimhub(_LangChain):
         return Model(model=MODEL, base_url=base_url, api_key=API_KEY)
 
 
-class ChatAimhubAiohttp(ChatAimhub):
-    """Experiment: ChatAimhub with an `httpx-aiohttp` async client."""
+class ChatAimhubHttpxPool(ChatAimhub):
+    """ChatAimhub given a plain `httpx.AsyncClient`: httpx's own pool instead of aiohttp."""
 
-    name = "ChatAimhub [aiohttp]"
+    name = "ChatAimhub [httpx pool]"
     group = "reference"
 
     def make(self, base_url: str) -> Any:
         from langchain_aimhub import ChatAimhub as Model
 
-        self.http = _aiohttp_httpx_client()
+        self.http = _httpx_pool_client()
         return Model(model=MODEL, base_url=base_url, api_key=API_KEY, http_async_client=self.http)
 
     async def aclose(self) -> None:
@@ -919,7 +919,7 @@ class OpenAILike(_LlamaIndex):
 
 
 class Aimhub(_LlamaIndex):
-    """Ours (LlamaIndex)."""
+    """Ours (LlamaIndex), unconfigured: async calls go over aiohttp (the core's default)."""
 
     name = "Aimhub"
     group = "ours"
@@ -930,16 +930,16 @@ class Aimhub(_LlamaIndex):
         return Model(model=MODEL, api_base=base_url, api_key=API_KEY)
 
 
-class AimhubAiohttp(Aimhub):
-    """Experiment: Aimhub with an `httpx-aiohttp` async client."""
+class AimhubHttpxPool(Aimhub):
+    """Aimhub given a plain `httpx.AsyncClient`: httpx's own pool instead of aiohttp."""
 
-    name = "Aimhub [aiohttp]"
+    name = "Aimhub [httpx pool]"
     group = "reference"
 
     def make(self, base_url: str) -> Any:
         from llamaindex_aimhub import Aimhub as Model
 
-        self.http = _aiohttp_httpx_client()
+        self.http = _httpx_pool_client()
         return Model(model=MODEL, api_base=base_url, api_key=API_KEY, async_http_client=self.http)
 
     async def aclose(self) -> None:
@@ -1004,11 +1004,11 @@ ALL: list[type[Contender]] = [
     Aimhub,
     RawAiohttp,
     RawHttpxAiohttp,
-    CoreAiohttp,
+    CoreHttpxPool,
     LangChainFloorAiohttp,
-    ChatAimhubAiohttp,
+    ChatAimhubHttpxPool,
     LlamaIndexFloorAiohttp,
-    AimhubAiohttp,
+    AimhubHttpxPool,
     RawHttpxEmbed,
     OpenAISDKEmbed,
     CoreEmbed,

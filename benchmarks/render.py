@@ -10,7 +10,6 @@ from report import (
     EMBED_FLOOR,
     RAW_FLOOR,
     chat_targets,
-    concurrency_experiment,
     embedding_targets,
     fmt_num,
     fmt_ratio,
@@ -84,9 +83,7 @@ def _targets(table: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     imports_ms = {k: v["ms"] for k, v in data.get("imports", {}).items() if "ms" in v}
     targets = [
         *chat_targets(table, "ChatAimhub", "LangChain floor", "ChatOpenAI"),
-        concurrency_experiment(table, "ChatAimhub [aiohttp]", "ChatOpenAI"),
         *chat_targets(table, "Aimhub", "LlamaIndex floor", "OpenAILike"),
-        concurrency_experiment(table, "Aimhub [aiohttp]", "OpenAILike"),
         *embedding_targets(table, memory, "AimhubEmbeddings", "OpenAIEmbeddings"),
         *embedding_targets(table, memory, "AimhubEmbedding", "OpenAIEmbedding"),
         *import_targets(imports_ms),
@@ -153,11 +150,22 @@ def _chat_sections(table: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     ]
     if concurrent:
         n = data["plan"]["concurrency"]
+        warm = (
+            "Warm pool: one unrecorded burst first. "
+            if data["plan"].get("warm", True)
+            else "No warm-up burst in this mode: a round may include opening connections. "
+        )
         out.append(
             f"## Chat: {n} concurrent `ainvoke` (wall ms for the whole burst)\n\n"
-            "Warm pool: one unrecorded burst first. `[aiohttp]` rows: the same class given "
-            "`aimhub.aiohttp_http_client()` (opt-in, `aimhub[aiohttp]`) as its async HTTP "
-            "client; for the floors, the same `httpx-aiohttp` client.\n\n"
+            + warm
+            + "Our classes (`aimhub core`, `ChatAimhub`, `Aimhub`) run unconfigured, so they "
+            "send over aiohttp by default (`aimhub._aiohttp.AiohttpTransport`); their × "
+            "framework floor here is the floor on aiohttp (`LangChain floor [aiohttp]`, "
+            "`LlamaIndex floor [aiohttp]`, `httpx-aiohttp (raw)` for the core). `[httpx pool]` "
+            "rows: the same class given a plain `httpx.AsyncClient` (httpx's own pool, the "
+            "floors' limits), which shows what httpx's pool costs. The floors' `[aiohttp]` "
+            "rows: the same floor given an `httpx-aiohttp` client; `aiohttp (raw)`: aiohttp "
+            "without httpx.\n\n"
             + markdown_table(["Contender", "wall ms", *ratio_heads], concurrent)
         )
     tool = [

@@ -88,11 +88,11 @@ QUICK = Plan(
             "litellm",
             "aiohttp (raw)",
             "httpx-aiohttp (raw)",
-            "aimhub core [aiohttp]",
+            "aimhub core [httpx pool]",
             "LangChain floor [aiohttp]",
-            "ChatAimhub [aiohttp]",
+            "ChatAimhub [httpx pool]",
             "LlamaIndex floor [aiohttp]",
-            "Aimhub [aiohttp]",
+            "Aimhub [httpx pool]",
         }
     ),
 )
@@ -438,7 +438,9 @@ def ensure_bench_venv(argv: list[str]) -> None:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="aimhub benchmarks (see benchmarks/README.md)")
     parser.add_argument("--quick", action="store_true", help="smoke run, under a minute")
-    parser.add_argument("--only", default="", help="comma-separated contender names")
+    parser.add_argument(
+        "--only", default="", help="comma-separated contender names (run even if --quick skips)"
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--no-imports", action="store_true")
@@ -482,9 +484,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     names = [c.name for c in ALL if c.name not in plan.skip]
-    if args.only:
+    if args.only:  # named contenders run even if this mode skips them
         wanted = {n.strip() for n in args.only.split(",")}
-        names = [n for n in names if n in wanted]
+        unknown = wanted - {c.name for c in ALL}
+        if unknown:
+            log(f"--only: unknown contenders {sorted(unknown)}")
+            return 2
+        names = [c.name for c in ALL if c.name in wanted]
     scenarios = [s for s in args.scenarios.split(",") if s]
     server = FakeServer(plan.chunks, plan.dims)
     workers: list[Worker] = []

@@ -259,6 +259,8 @@ def main() -> None:
             traceback.print_exc()
             answer({"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]})
     worker.loop.run_until_complete(contender.aclose())
+    # As `asyncio.run` does: aimhub's default aiohttp transport closes its session here.
+    worker.loop.run_until_complete(worker.loop.shutdown_asyncgens())
     worker.loop.close()
 
 
