@@ -143,7 +143,7 @@ def decode_vector(value: object, position: int, *, model: str) -> Vector:
         if isinstance(value[0], list):
             raise APIResponseValidationError(_per_token_message(value, position, model))
         try:
-            return [float(x) for x in value]
+            return list(map(float, value))
         except (TypeError, ValueError):
             pass
     shown = repr(value)[:80]

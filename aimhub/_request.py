@@ -207,7 +207,19 @@ def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response)
         what = redact(_describe_body(body), request_secrets(response.request))
         raise _validation_error(endpoint, response, what) from exc
     parsed._request_id = request_id_of(response)
+    _unbind_stream(response)
     return parsed
+
+
+def _unbind_stream(response: httpx.Response) -> None:
+    # httpx binds every response to its stream in a reference cycle, so a read body outlives its
+    # last use until the next full garbage collection: with embeddings, dozens of megabytes.
+    # Once the body is read and parsed, the stream has nothing left to give.
+    if response.is_closed:
+        response.stream = _DRAINED
+
+
+_DRAINED = httpx.ByteStream(b"")
 
 
 def _describe_body(body: object) -> str:

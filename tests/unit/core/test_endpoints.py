@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
+import httpx
 import pytest
 
 from aimhub.types import (
@@ -132,3 +136,26 @@ async def test_rerank_reads_every_result_shape(is_async: bool, body: dict[str, o
     ]
     assert gateway.requests[0].url.path == "/v1/rerank"
     assert gateway.bodies[0]["top_n"] == 2
+
+
+async def test_a_parsed_answer_frees_its_http_response_at_once(is_async: bool) -> None:
+    # httpx ties each response to its stream in a cycle; a read body would otherwise live until
+    # the next full collection (tens of MB held across an embeddings run).
+    seen: list[weakref.ref[httpx.Response]] = []
+
+    def keep(response: httpx.Response) -> None:
+        seen.append(weakref.ref(response))
+
+    async def akeep(response: httpx.Response) -> None:
+        keep(response)
+
+    client = make_client(FakeGateway(json_reply(200, chat_completion())), is_async)
+    client._http.event_hooks["response"] = [akeep if is_async else keep]
+    gc.disable()
+    try:
+        reply = await call(client, "chat", model="m", messages=[])
+        assert reply.request_id is None
+        assert seen
+        assert seen[0]() is None
+    finally:
+        gc.enable()
