@@ -30,7 +30,8 @@ _AUDIO_FORMATS = {
 
 @dataclass(frozen=True)
 class MediaBlock:
-    """A framework-neutral media block: a URL, or base64 data with its MIME type."""
+    """A framework-neutral media block: a URL, base64 data with its MIME type, or (files) the
+    id of a file uploaded to the gateway."""
 
     kind: MediaKind
     url: str | None = None
@@ -38,6 +39,7 @@ class MediaBlock:
     mime_type: str | None = None
     filename: str | None = None
     detail: str | None = None
+    file_id: str | None = None
 
     def data_url(self) -> str:
         """A `data:` URL, or the URL as given."""
@@ -76,8 +78,19 @@ def media_part(
             f"capabilities={{'{field}': True}} if your gateway supports it for this model."
         )
         raise ConfigurationError(msg)
+    if block.kind == "file" and block.file_id:
+        file: dict[str, Any] = {"file_id": block.file_id}
+        if block.filename:
+            file["filename"] = block.filename
+        return {"type": "file", "file": file}
     if not block.url and not block.data:
-        msg = f"the {label} block at {where} has neither a URL nor base64 data"
+        if block.file_id:
+            msg = (
+                f"the {label} block at {where} refers to an uploaded file ({block.file_id}); "
+                f"only file blocks can: give the {label} as a URL or base64 data"
+            )
+        else:
+            msg = f"the {label} block at {where} has neither a URL nor base64 data"
         raise ConfigurationError(msg)
     if block.kind == "image" or caps.media_via_image_url:
         image: dict[str, Any] = {"url": block.data_url()}
@@ -87,14 +100,22 @@ def media_part(
     if block.kind == "audio":
         return _audio_part(block, model, where)
     if block.kind == "file":
-        file: dict[str, Any] = (
-            {"file_data": block.data_url()} if block.data else {"file_url": block.url}
-        )
-        if block.filename or block.data:
-            # OpenAI rejects inline file data without a filename (openai-agents-python#1513).
-            file["filename"] = block.filename or _default_filename(block.mime_type)
-        return {"type": "file", "file": file}
+        return _file_part(block, model, where)
     return {"type": "video_url", "video_url": {"url": block.data_url()}}
+
+
+def _file_part(block: MediaBlock, model: str, where: str) -> dict[str, Any]:
+    # Chat Completions' `file` part takes `file_data` or `file_id`; a URL is not fetched.
+    if not block.data:
+        msg = (
+            f"{model} takes files as base64 data or an uploaded file id, not a URL ({where}): "
+            "download the file and pass its bytes, or upload it (POST /v1/files) and pass "
+            "its file_id."
+        )
+        raise ConfigurationError(msg)
+    # OpenAI rejects inline file data without a filename (openai-agents-python#1513).
+    filename = block.filename or _default_filename(block.mime_type)
+    return {"type": "file", "file": {"file_data": block.data_url(), "filename": filename}}
 
 
 def _audio_part(block: MediaBlock, model: str, where: str) -> dict[str, Any]:

@@ -194,6 +194,7 @@ def _media_block(block: Mapping[str, Any], where: str) -> MediaBlock | None:
             url=file.get("file_url"),
             filename=file.get("filename"),
             mime_type="application/pdf",
+            file_id=file.get("file_id"),
         )
     source = block.get("source")
     if isinstance(source, Mapping):  # Anthropic format
@@ -203,6 +204,9 @@ def _media_block(block: Mapping[str, Any], where: str) -> MediaBlock | None:
         return MediaBlock(media, data=source.get("data"), mime_type=source.get("media_type"))
     if kind in _MEDIA_TYPES:
         media_kind = _MEDIA_TYPES[kind]
+        if block.get("file_id") or block.get("source_type") == "id":
+            file_id = block.get("file_id") or block.get("id")
+            return MediaBlock(media_kind, file_id=file_id, filename=block.get("filename"))
         if block.get("source_type") == "url" or block.get("url"):
             return MediaBlock(media_kind, url=block.get("url"), mime_type=block.get("mime_type"))
         data = block.get("base64") or block.get("data")

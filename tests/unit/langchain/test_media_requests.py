@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from aimhub import ConfigurationError
 from tests.unit.langchain._gateway import Gateway, completion, make_llm
 
 PNG = (
@@ -112,3 +113,29 @@ def test_a_text_only_tool_history_is_sent_unchanged() -> None:
     sent = _sent(_tool_turn(ToolMessage("3", tool_call_id="1")))
     assert sent[2] == {"role": "tool", "tool_call_id": "1", "content": "3"}
     assert len(sent) == 3
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "file", "file_id": "file-abc"},
+        {"type": "file", "source_type": "id", "id": "file-abc"},
+        {"type": "file", "file": {"file_id": "file-abc"}},
+    ],
+    ids=["v1-block", "v0-block", "openai-file-part"],
+)
+def test_an_uploaded_file_is_sent_by_its_id(block: dict[str, Any]) -> None:
+    sent = _sent([HumanMessage([{"type": "text", "text": "Summarize:"}, block])])
+    assert sent[0]["content"][1] == {"type": "file", "file": {"file_id": "file-abc"}}
+
+
+def test_a_file_given_only_by_url_is_a_clear_error_instead_of_an_unknown_field() -> None:
+    # Chat Completions' `file` part has `file_data` and `file_id`; a `file_url` is rejected.
+    block = {"type": "file", "url": "https://example.com/q3.pdf", "mime_type": "application/pdf"}
+    with pytest.raises(ConfigurationError, match=r"not a URL \(message 0, block 0\).*file_id"):
+        _sent([HumanMessage([block])])
+
+
+def test_an_uploaded_file_id_on_an_image_block_is_a_clear_error() -> None:
+    with pytest.raises(ConfigurationError, match=r"refers to an uploaded file \(file-abc\)"):
+        _sent([HumanMessage([{"type": "image", "file_id": "file-abc"}])])
