@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from aimhub._aiohttp import default_async_http_client
 from aimhub._config import ClientConfig, TimeoutLike
-from aimhub._constants import DEFAULT_CONNECTION_LIMITS
+from aimhub._constants import DEFAULT_CONNECTION_LIMITS, SECRET_QUERY_PARAMS
 from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._request import (
     CHAT_COMPLETIONS,
@@ -28,6 +28,7 @@ from aimhub._request import (
     build_request,
     check_response,
     is_json_response,
+    mask_secrets_in_httpx_logs,
     parse_response,
     safe_url,
     transport_error,
@@ -82,6 +83,8 @@ class _BaseClient:
             default_query=default_query,
         )
         self.retry_policy = RetryPolicy(self.config.max_retries)
+        if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
+            mask_secrets_in_httpx_logs()
 
     @property
     def base_url(self) -> str:

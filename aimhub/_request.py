@@ -136,13 +136,32 @@ def build_request(
 
 def safe_url(request: httpx.Request) -> str:
     """The request URL with credential-bearing query parameters masked, for logs."""
-    url = request.url
-    if not url.query:
-        return str(url)
+    return _masked_url(request.url)
+
+
+class _MaskSecretQuery(logging.Filter):
+    """httpx logs every request URL at INFO: mask the credentials a query string may carry."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
+            record.args = tuple(
+                _masked_url(a) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+def _masked_url(url: httpx.URL) -> str:
     params = [
         (k, "***" if k.lower() in SECRET_QUERY_PARAMS else v) for k, v in url.params.multi_items()
     ]
-    return str(url.copy_with(params=params))
+    return str(url.copy_with(params=params)) if url.query else str(url)
+
+
+def mask_secrets_in_httpx_logs() -> None:
+    """Install the filter once on httpx's logger, for clients whose query string has a key."""
+    httpx_logger = logging.getLogger("httpx")
+    if not any(isinstance(f, _MaskSecretQuery) for f in httpx_logger.filters):
+        httpx_logger.addFilter(_MaskSecretQuery())
 
 
 def transport_error(

@@ -193,6 +193,11 @@ async def test_debug_logs_show_method_url_status_latency_and_retries_but_no_secr
     assert "attempt 2 of 3 failed (RateLimitError): retrying in" in ours
     assert QUERY_SECRET not in ours
     _assert_clean(caplog.text)  # every logger, httpx included: the key never shows
+    # httpx's own INFO line carries the URL: its query credentials are masked too.
+    httpx_lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert httpx_lines
+    assert all("key=%2A%2A%2A" in line or "key=***" in line for line in httpx_lines)
+    assert QUERY_SECRET not in caplog.text
 
 
 async def test_debug_logs_record_giving_up(
