@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -117,6 +118,10 @@ def build_request(
     headers = config.auth_headers()
     if extra_headers:
         headers.update(extra_headers)
+    if endpoint.method != "GET" and not any(k.lower() == "idempotency-key" for k in headers):
+        # One key per call, sent again by every retry of it (the request object is reused), so
+        # a gateway that dedupes can tell a retry from a new call.
+        headers["Idempotency-Key"] = f"aimhub-retry-{os.urandom(16).hex()}"
     content: bytes | None = None
     if body is not None:
         headers["Content-Type"] = "application/json"

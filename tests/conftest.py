@@ -12,8 +12,11 @@ from aimhub._constants import SECRET_HEADERS, SECRET_QUERY_PARAMS
 TESTS = Path(__file__).resolve().parent
 CASSETTES = TESTS.parent / "cassettes"
 
-#: Every header that could identify the recorder is dropped from cassettes, not only the key.
-FILTERED_HEADERS = sorted(SECRET_HEADERS | {"cookie", "set-cookie", "openai-organization"})
+#: Every header that could identify the recorder is dropped from cassettes, not only the key;
+#: so is the per-call random idempotency key, which would make every recording differ.
+FILTERED_HEADERS = sorted(
+    SECRET_HEADERS | {"cookie", "set-cookie", "openai-organization", "idempotency-key"}
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

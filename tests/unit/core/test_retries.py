@@ -362,3 +362,27 @@ async def test_discarded_error_responses_are_closed_before_retrying(is_async: bo
     client = make_client(gateway, is_async, max_retries=1)
     await call(client, "chat", **ARGS)
     assert gateway.streams[0].closed
+
+
+# --- idempotency ----------------------------------------------------------------------------
+
+
+async def test_every_retry_of_a_call_sends_the_same_idempotency_key(is_async: bool) -> None:
+    gateway = FakeGateway(json_reply(503, {"error": {"message": "busy"}}), _refused(), OK, OK)
+    client = make_client(gateway, is_async, max_retries=2)
+    await call(client, "chat", **ARGS)
+    await call(client, "chat", **ARGS)
+    keys = [r.headers.get("idempotency-key") for r in gateway.requests]
+    assert len(keys) == 4
+    assert keys[0] == keys[1] == keys[2]  # one call, retried twice
+    assert keys[3] != keys[0]  # the next call
+    assert all(k and k.startswith("aimhub-retry-") for k in keys)
+
+
+async def test_a_caller_idempotency_key_wins_and_gets_have_none(is_async: bool) -> None:
+    listing = {"object": "list", "data": []}
+    gateway = FakeGateway(OK, json_reply(200, listing))
+    client = make_client(gateway, is_async)
+    await call(client, "chat", **ARGS, extra_headers={"Idempotency-Key": "mine"})
+    await call(client, "list_models")
+    assert [r.headers.get("idempotency-key") for r in gateway.requests] == ["mine", None]
