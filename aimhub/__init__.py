@@ -3,52 +3,95 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from aimhub._aiohttp import aiohttp_http_client
-from aimhub._client import AimhubClient, AsyncAimhubClient
-from aimhub._config import ClientConfig, normalize_base_url
-from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
-from aimhub._exceptions import (
-    AimhubError,
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APIStreamError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ContextLengthExceededError,
-    InsufficientQuotaError,
-    InternalServerError,
-    ModelNotAvailableError,
-    ModelNotFoundError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnsupportedEndpointError,
-)
-from aimhub._streaming import AsyncStream, Stream
 from aimhub._version import __version__
 
 if TYPE_CHECKING:
+    from aimhub._aiohttp import aiohttp_http_client
+    from aimhub._client import AimhubClient, AsyncAimhubClient
+    from aimhub._config import ClientConfig, normalize_base_url
+    from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
     from aimhub._embeddings import Embedder
+    from aimhub._exceptions import (
+        AimhubError,
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APIStreamError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConfigurationError,
+        ContextLengthExceededError,
+        InsufficientQuotaError,
+        InternalServerError,
+        ModelNotAvailableError,
+        ModelNotFoundError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnsupportedEndpointError,
+    )
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
+    from aimhub._streaming import AsyncStream, Stream
 
-# Imported on first use: asyncio, thread pools and stream normalising that most users never need.
-_LAZY = {
-    "ChatStreamAccumulator": "aimhub._normalize",
+# Every name is imported on first use, as pydantic and langchain-core do: `import aimhub` costs
+# httpx alone, and a name costs only the modules behind it (no asyncio or thread pools for
+# chat-only users, no pydantic models until a client is made).
+_EXPORTS = {
+    "aiohttp_http_client": "aimhub._aiohttp",
+    "AimhubClient": "aimhub._client",
+    "AsyncAimhubClient": "aimhub._client",
+    "ClientConfig": "aimhub._config",
+    "normalize_base_url": "aimhub._config",
+    "API_KEY_ENV": "aimhub._constants",
+    "BASE_URL_ENV": "aimhub._constants",
+    "DEFAULT_BASE_URL": "aimhub._constants",
     "Embedder": "aimhub._embeddings",
+    "ChatStreamAccumulator": "aimhub._normalize",
     "Reranker": "aimhub._rerank",
+    "AsyncStream": "aimhub._streaming",
+    "Stream": "aimhub._streaming",
+    **dict.fromkeys(
+        (
+            "AimhubError",
+            "APIConnectionError",
+            "APIError",
+            "APIResponseValidationError",
+            "APIStatusError",
+            "APIStreamError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConfigurationError",
+            "ContextLengthExceededError",
+            "InsufficientQuotaError",
+            "InternalServerError",
+            "ModelNotAvailableError",
+            "ModelNotFoundError",
+            "NotFoundError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "UnsupportedEndpointError",
+        ),
+        "aimhub._exceptions",
+    ),
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    msg = f"module 'aimhub' has no attribute {name!r}"
-    raise AttributeError(msg)
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'aimhub' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
 
 
 __all__ = [

@@ -63,3 +63,15 @@ def test_chat_only_import_does_not_load_the_retrieval_stack() -> None:
     assert "langchain_aimhub.embeddings" not in loaded
     assert "aimhub._embeddings" not in loaded
     assert "asyncio" not in _modules_after("import aimhub")
+
+
+def test_import_aimhub_is_lazy_and_every_public_name_resolves_on_use() -> None:
+    loaded = _modules_after("import aimhub")
+    assert "aimhub._client" not in loaded
+    assert "pydantic.main" not in loaded  # no model machinery until a name needs it
+    loaded = _modules_after("from aimhub import AimhubClient")
+    assert "aimhub._client" in loaded
+    assert "aimhub._embeddings" not in loaded
+    assert set(aimhub.__all__) <= set(dir(aimhub))
+    with pytest.raises(AttributeError, match="no attribute 'Missing'"):
+        aimhub.__getattr__("Missing")
