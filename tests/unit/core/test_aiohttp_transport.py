@@ -143,6 +143,26 @@ async def test_a_stream_arrives_event_by_event(gateway: str) -> None:
     await client.close()
 
 
+async def test_leaving_a_stream_early_frees_the_connection_for_the_next_call(gateway: str) -> None:
+    # One connection in all: each early exit must give it back, or the next call waits for the
+    # pool until its (short) timeout.
+    limited = httpx.AsyncClient(transport=AiohttpTransport(max_connections=1))
+    client = AsyncAimhubClient(
+        api_key="sk-test", base_url=f"{gateway}/sse/v1", http_client=limited, timeout=2.0
+    )
+    left: list[Any] = []  # kept alive, so that garbage collection cannot free a connection
+    for _ in range(3):
+        async with await client.stream_chat_dicts(**ARGS) as stream:
+            async for _chunk in stream:
+                break
+        left.append(stream)
+    reply = await client.stream_chat_dicts(**ARGS)
+    async with reply:
+        assert [chunk async for chunk in reply] == CHUNKS
+    assert len(_Gateway.requests) == 4
+    await limited.aclose()
+
+
 async def test_a_gzip_answer_is_decoded(gateway: str) -> None:
     client = client_for(gateway, "gzip")
     reply = await client.chat(**ARGS)
