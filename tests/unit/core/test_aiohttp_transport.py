@@ -42,7 +42,7 @@ ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "
 
 
 class _Gateway(BaseHTTPRequestHandler):
-    """Behaves as the first path segment says: /ok, /sse, /gzip, /busy, /slow, /cut."""
+    """Behaves as the first path segment says: /ok, /sse, /slow-sse, /gzip, /busy, /slow, /cut."""
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
     requests: list[str] = []
@@ -56,10 +56,11 @@ class _Gateway(BaseHTTPRequestHandler):
             path = "/" + path.split("/", 3)[3]
         mode = path.split("/")[1]
         type(self).requests.append(mode)
-        if mode == "sse":
+        if mode in ("sse", "slow-sse"):
             self._chunked(
                 [b"data: " + json.dumps(c).encode() + b"\n\n" for c in CHUNKS]
-                + [b"data: [DONE]\n\n"]
+                + [b"data: [DONE]\n\n"],
+                pause=0.1 if mode == "slow-sse" else 0,
             )
         elif mode == "cut":
             self._chunked([b"data: " + json.dumps(CHUNKS[0]).encode() + b"\n\n"], end=False)
@@ -82,7 +83,7 @@ class _Gateway(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _chunked(self, events: list[bytes], end: bool = True) -> None:
+    def _chunked(self, events: list[bytes], end: bool = True, pause: float = 0) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
@@ -90,6 +91,7 @@ class _Gateway(BaseHTTPRequestHandler):
         for event in events:
             self.wfile.write(b"%x\r\n%b\r\n" % (len(event), event))
             self.wfile.flush()
+            time.sleep(pause)  # the answer is still being generated
         if end:
             self.wfile.write(b"0\r\n\r\n")
         else:
@@ -144,11 +146,11 @@ async def test_a_stream_arrives_event_by_event(gateway: str) -> None:
 
 
 async def test_leaving_a_stream_early_frees_the_connection_for_the_next_call(gateway: str) -> None:
-    # One connection in all: each early exit must give it back, or the next call waits for the
-    # pool until its (short) timeout.
+    # One connection in all, and answers still streaming when the caller leaves: each early
+    # exit must give the connection back, or the next call waits for the pool until it times out.
     limited = httpx.AsyncClient(transport=AiohttpTransport(max_connections=1))
     client = AsyncAimhubClient(
-        api_key="sk-test", base_url=f"{gateway}/sse/v1", http_client=limited, timeout=2.0
+        api_key="sk-test", base_url=f"{gateway}/slow-sse/v1", http_client=limited, timeout=2.0
     )
     left: list[Any] = []  # kept alive, so that garbage collection cannot free a connection
     for _ in range(3):
