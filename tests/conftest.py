@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,13 @@ def cassette_dir_for(module: Path) -> Path:
     if parts and parts[0] in ("integration", "unit"):
         parts = parts[1:]
     return CASSETTES.joinpath(*parts)
+
+
+@pytest.fixture
+def loopback(socket_enabled: None) -> Iterator[str]:
+    """A real server on 127.0.0.1 (`tests/loopback.py`): sockets are enabled for this test only,
+    to prove real I/O over the default async transport; nothing beyond loopback is reached."""
+    from tests.loopback import serving
+
+    with serving() as base:
+        yield base

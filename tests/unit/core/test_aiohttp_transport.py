@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import gzip
-import json
 import logging
 import socket
-import threading
-import time
 import warnings
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -31,96 +25,10 @@ from aimhub import (
     RateLimitError,
 )
 from aimhub._aiohttp import AiohttpTransport
+from tests.loopback import CHUNKS, LoopbackGateway
 from tests.unit.core.test_streaming import drain
 
-REPLY = {"choices": [{"message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}]}
-CHUNKS = [
-    {"choices": [{"delta": {"role": "assistant", "content": "Hel"}}]},
-    {"choices": [{"delta": {"content": "lo"}, "finish_reason": "stop"}]},
-]
 ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
-
-
-class _Gateway(BaseHTTPRequestHandler):
-    """Behaves as the first path segment says: /ok, /sse, /slow-sse, /gzip, /busy, /slow, /cut."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
-    requests: list[str] = []
-    proxied: list[str] = []
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["content-length"]))
-        path = self.path
-        if path.startswith("http://"):  # asked as a proxy: the absolute URL of the target
-            type(self).proxied.append(path)
-            path = "/" + path.split("/", 3)[3]
-        mode = path.split("/")[1]
-        type(self).requests.append(mode)
-        if mode in ("sse", "slow-sse"):
-            self._chunked(
-                [b"data: " + json.dumps(c).encode() + b"\n\n" for c in CHUNKS]
-                + [b"data: [DONE]\n\n"],
-                pause=0.1 if mode == "slow-sse" else 0,
-            )
-        elif mode == "cut":
-            self._chunked([b"data: " + json.dumps(CHUNKS[0]).encode() + b"\n\n"], end=False)
-        elif mode == "gzip":
-            self._send(200, gzip.compress(json.dumps(REPLY).encode()), encoding="gzip")
-        elif mode == "busy":
-            error = {"error": {"message": "too many requests", "code": "rate_limit_exceeded"}}
-            self._send(429, json.dumps(error).encode())
-        else:
-            if mode == "slow":
-                time.sleep(0.5)
-            self._send(200, json.dumps(REPLY).encode())
-
-    def _send(self, status: int, body: bytes, encoding: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        if encoding:
-            self.send_header("content-encoding", encoding)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _chunked(self, events: list[bytes], end: bool = True, pause: float = 0) -> None:
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("transfer-encoding", "chunked")
-        self.end_headers()
-        for event in events:
-            self.wfile.write(b"%x\r\n%b\r\n" % (len(event), event))
-            self.wfile.flush()
-            time.sleep(pause)  # the answer is still being generated
-        if end:
-            self.wfile.write(b"0\r\n\r\n")
-        else:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # 32 concurrent connects must not overflow the listen backlog
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that timed out closes the socket the slow answer is written to
-
-
-@pytest.fixture
-def gateway(socket_enabled: None) -> Iterator[str]:
-    """A loopback server: these tests prove real I/O over aiohttp, so they open sockets."""
-    _Gateway.requests = []
-    _Gateway.proxied = []
-    server = _Server(("127.0.0.1", 0), _Gateway)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def client_for(base: str, mode: str, **kwargs: Any) -> AsyncAimhubClient:
@@ -128,16 +36,16 @@ def client_for(base: str, mode: str, **kwargs: Any) -> AsyncAimhubClient:
     return AsyncAimhubClient(api_key="sk-test", base_url=f"{base}/{mode}/v1", **kwargs)
 
 
-async def test_the_default_async_client_sends_concurrent_calls_over_aiohttp(gateway: str) -> None:
-    client = client_for(gateway, "ok")
+async def test_the_default_async_client_sends_concurrent_calls_over_aiohttp(loopback: str) -> None:
+    client = client_for(loopback, "ok")
     assert isinstance(client._http._transport, AiohttpTransport)
     replies = await asyncio.gather(*(client.chat(**ARGS) for _ in range(32)))
     assert {r.choices[0].message.content for r in replies if r.choices[0].message} == {"hi"}
     await client.close()
 
 
-async def test_a_stream_arrives_event_by_event(gateway: str) -> None:
-    client = client_for(gateway, "sse")
+async def test_a_stream_arrives_event_by_event(loopback: str) -> None:
+    client = client_for(loopback, "sse")
     async with await client.stream_chat_dicts(**ARGS) as stream:
         chunks = [chunk async for chunk in stream]
     assert chunks == CHUNKS
@@ -145,12 +53,12 @@ async def test_a_stream_arrives_event_by_event(gateway: str) -> None:
     await client.close()
 
 
-async def test_leaving_a_stream_early_frees_the_connection_for_the_next_call(gateway: str) -> None:
+async def test_leaving_a_stream_early_frees_the_connection_for_the_next_call(loopback: str) -> None:
     # One connection in all, and answers still streaming when the caller leaves: each early
     # exit must give the connection back, or the next call waits for the pool until it times out.
     limited = httpx.AsyncClient(transport=AiohttpTransport(max_connections=1))
     client = AsyncAimhubClient(
-        api_key="sk-test", base_url=f"{gateway}/slow-sse/v1", http_client=limited, timeout=2.0
+        api_key="sk-test", base_url=f"{loopback}/slow-sse/v1", http_client=limited, timeout=2.0
     )
     left: list[Any] = []  # kept alive, so that garbage collection cannot free a connection
     for _ in range(3):
@@ -161,29 +69,29 @@ async def test_leaving_a_stream_early_frees_the_connection_for_the_next_call(gat
     reply = await client.stream_chat_dicts(**ARGS)
     async with reply:
         assert [chunk async for chunk in reply] == CHUNKS
-    assert len(_Gateway.requests) == 4
+    assert len(LoopbackGateway.requests) == 4
     await limited.aclose()
 
 
-async def test_a_gzip_answer_is_decoded(gateway: str) -> None:
-    client = client_for(gateway, "gzip")
+async def test_a_gzip_answer_is_decoded(loopback: str) -> None:
+    client = client_for(loopback, "gzip")
     reply = await client.chat(**ARGS)
     assert reply.choices[0].message is not None
     assert reply.choices[0].message.content == "hi"
     await client.close()
 
 
-async def test_an_error_status_is_typed_and_retried(gateway: str, monkeypatch: Any) -> None:
+async def test_an_error_status_is_typed_and_retried(loopback: str, monkeypatch: Any) -> None:
     monkeypatch.setattr("aimhub._client._asleep", lambda delay: asyncio.sleep(0))
-    client = client_for(gateway, "busy", max_retries=2)
+    client = client_for(loopback, "busy", max_retries=2)
     with pytest.raises(RateLimitError, match="too many requests"):
         await client.chat(**ARGS)
-    assert _Gateway.requests == ["busy"] * 3
+    assert LoopbackGateway.requests == ["busy"] * 3
     await client.close()
 
 
-async def test_a_read_timeout_is_our_timeout_error(gateway: str) -> None:
-    client = client_for(gateway, "slow", timeout=httpx.Timeout(0.1, connect=5.0))
+async def test_a_read_timeout_is_our_timeout_error(loopback: str) -> None:
+    client = client_for(loopback, "slow", timeout=httpx.Timeout(0.1, connect=5.0))
     with pytest.raises(APITimeoutError, match="did not answer in time"):
         await client.chat(**ARGS)
     await client.close()
@@ -199,8 +107,8 @@ async def test_a_refused_connection_is_our_connection_error(socket_enabled: None
     await client.close()
 
 
-async def test_a_stream_cut_mid_body_reports_the_partial_text(gateway: str) -> None:
-    client = client_for(gateway, "cut")
+async def test_a_stream_cut_mid_body_reports_the_partial_text(loopback: str) -> None:
+    client = client_for(loopback, "cut")
     seen: list[Any] = []
     stream = await client.stream_chat_dicts(**ARGS)
     with pytest.raises(APIConnectionError, match="stream broke") as info:
@@ -211,26 +119,26 @@ async def test_a_stream_cut_mid_body_reports_the_partial_text(gateway: str) -> N
 
 
 def test_one_client_serves_one_event_loop_after_another_without_leaking(
-    gateway: str, caplog: pytest.LogCaptureFixture
+    loopback: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # `asyncio.run` per call is how scripts and notebooks drive async LangChain/LlamaIndex code;
     # an aiohttp session must not outlive its loop, nor be used from the next one.
-    client = client_for(gateway, "ok")
+    client = client_for(loopback, "ok")
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.ERROR):
         warnings.simplefilter("always")
         for _ in range(3):
             reply = asyncio.run(client.chat(**ARGS))
             assert reply.choices[0].message is not None
         gc.collect()
-    assert len(_Gateway.requests) == 3
+    assert len(LoopbackGateway.requests) == 3
     assert not [w for w in caught if "nclosed" in str(w.message)]
     assert "nclosed" not in caplog.text
 
 
-async def test_aclose_closes_the_session_and_a_later_call_opens_a_new_one(gateway: str) -> None:
+async def test_aclose_closes_the_session_and_a_later_call_opens_a_new_one(loopback: str) -> None:
     transport = AiohttpTransport()
     http = httpx.AsyncClient(transport=transport)
-    client = AsyncAimhubClient(api_key="sk-test", base_url=f"{gateway}/ok/v1", http_client=http)
+    client = AsyncAimhubClient(api_key="sk-test", base_url=f"{loopback}/ok/v1", http_client=http)
     await client.chat(**ARGS)
     ((session, _closer),) = transport._sessions.values()
     await transport.aclose()
@@ -260,25 +168,25 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 async def test_http_proxy_from_the_environment_is_used(
-    gateway: str, no_proxy_env: pytest.MonkeyPatch
+    loopback: str, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
-    no_proxy_env.setenv("HTTP_PROXY", gateway)  # the loopback server plays the proxy
+    no_proxy_env.setenv("HTTP_PROXY", loopback)  # the loopback server plays the proxy
     client = client_for("http://gateway.invalid", "ok")
     reply = await client.chat(**ARGS)
     assert reply.choices[0].message is not None
-    assert _Gateway.proxied == ["http://gateway.invalid/ok/v1/chat/completions"]
+    assert LoopbackGateway.proxied == ["http://gateway.invalid/ok/v1/chat/completions"]
     await client.close()
 
 
 async def test_no_proxy_hosts_are_reached_directly(
-    gateway: str, no_proxy_env: pytest.MonkeyPatch
+    loopback: str, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
     no_proxy_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: must be skipped
     no_proxy_env.setenv("NO_PROXY", "127.0.0.1,localhost")
-    client = client_for(gateway, "ok")
+    client = client_for(loopback, "ok")
     await client.chat(**ARGS)
-    assert _Gateway.requests == ["ok"]
-    assert _Gateway.proxied == []
+    assert LoopbackGateway.requests == ["ok"]
+    assert LoopbackGateway.proxied == []
     await client.close()
 
 
