@@ -7,6 +7,7 @@ from aimhub._version import __version__
 
 if TYPE_CHECKING:
     from aimhub._aiohttp import aiohttp_http_client
+    from aimhub._catalog import ModelCapabilities, capabilities_for, register_model
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._config import ClientConfig, normalize_base_url
     from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 # chat-only users, no pydantic models until a client is made).
 _EXPORTS = {
     "aiohttp_http_client": "aimhub._aiohttp",
+    "ModelCapabilities": "aimhub._catalog",
+    "capabilities_for": "aimhub._catalog",
+    "register_model": "aimhub._catalog",
     "AimhubClient": "aimhub._client",
     "AsyncAimhubClient": "aimhub._client",
     "ClientConfig": "aimhub._config",
@@ -80,7 +84,13 @@ _EXPORTS = {
 }
 
 
+#: Public subpackages, reachable as attributes after a bare `import aimhub` (`aimhub.types.X`).
+_SUBPACKAGES = frozenset({"types"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"aimhub.{name}")  # the import binds it as an attribute
     module = _EXPORTS.get(name)
     if module is None:
         msg = f"module 'aimhub' has no attribute {name!r}"
@@ -91,7 +101,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+    return sorted({*globals(), *_EXPORTS, *_SUBPACKAGES})
 
 
 __all__ = [
@@ -117,6 +127,7 @@ __all__ = [
     "Embedder",
     "InsufficientQuotaError",
     "InternalServerError",
+    "ModelCapabilities",
     "ModelNotAvailableError",
     "ModelNotFoundError",
     "NotFoundError",
@@ -127,5 +138,7 @@ __all__ = [
     "UnsupportedEndpointError",
     "__version__",
     "aiohttp_http_client",
+    "capabilities_for",
     "normalize_base_url",
+    "register_model",
 ]

@@ -73,5 +73,12 @@ def test_import_aimhub_is_lazy_and_every_public_name_resolves_on_use() -> None:
     assert "aimhub._client" in loaded
     assert "aimhub._embeddings" not in loaded
     assert set(aimhub.__all__) <= set(dir(aimhub))
+    out = subprocess.run(
+        [sys.executable, "-c", "import aimhub; print(aimhub.types.ChatCompletion.__name__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "ChatCompletion"  # subpackages too, after a bare import
     with pytest.raises(AttributeError, match="no attribute 'Missing'"):
         aimhub.__getattr__("Missing")
