@@ -169,6 +169,17 @@ async def collect(stream: Stream[Any] | AsyncStream[Any]) -> list[Any]:
         return list(stream)
 
 
+async def drain(stream: Stream[Any] | AsyncStream[Any], seen: list[Any]) -> None:
+    """Read a stream to its end (or its error), keeping every chunk it yielded."""
+    if isinstance(stream, AsyncStream):
+        async with stream:
+            async for chunk in stream:
+                seen.append(chunk)
+    else:
+        with stream:
+            seen.extend(stream)
+
+
 async def take(stream: Stream[Any] | AsyncStream[Any], n: int, *, use_context: bool) -> list[Any]:
     """The first `n` chunks, then break out of the loop (optionally inside `with`)."""
     taken: list[Any] = []

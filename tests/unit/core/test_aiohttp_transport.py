@@ -25,8 +25,8 @@ from aimhub import (
     RateLimitError,
 )
 from aimhub._aiohttp import AiohttpTransport
+from tests.fakes import drain
 from tests.loopback import CHUNKS, LoopbackGateway
-from tests.unit.core.test_streaming import drain
 
 ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 

@@ -26,13 +26,13 @@ from tests.fakes import (
     chat_chunk,
     chat_completion,
     collect,
+    drain,
     json_reply,
     make_client,
     split_every,
     sse,
     sse_reply,
 )
-from tests.unit.core.test_streaming import drain
 
 ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 USAGE = {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}

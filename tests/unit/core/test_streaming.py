@@ -26,6 +26,7 @@ from tests.fakes import (
     chat_chunk,
     chat_completion,
     collect,
+    drain,
     json_reply,
     make_client,
     split_every,
@@ -42,17 +43,6 @@ HELLO = [chat_chunk(role="assistant"), chat_chunk("Hel"), chat_chunk("lo"),
 
 def texts(chunks: list[ChatCompletionChunk]) -> str:
     return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-
-
-async def drain(stream: Stream[Any] | AsyncStream[Any], seen: list[Any]) -> None:
-    """Read a stream to its end (or its error), keeping every chunk it yielded."""
-    if isinstance(stream, AsyncStream):
-        async with stream:
-            async for chunk in stream:
-                seen.append(chunk)
-    else:
-        with stream:
-            seen.extend(stream)
 
 
 async def stream_of(is_async: bool, *replies: Any, **kwargs: Any) -> list[Any]:
