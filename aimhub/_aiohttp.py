@@ -15,6 +15,7 @@ aiohttp itself is imported on the first request, not with `aimhub`.
 from __future__ import annotations
 
 import ssl
+import urllib.request
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -102,8 +103,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _proxy(self, url: httpx.URL) -> str | None:
         key = (url.scheme, url.host)
         if key not in self._proxy_for:
-            import urllib.request
-
             # Public since Python 2, missing from typeshed.
             check = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
             bypass = check(url.host, self._proxies)
@@ -198,8 +197,6 @@ def _as_httpx_error(exc: Exception, request: httpx.Request) -> Exception:
 
 def env_proxies() -> dict[str, str]:
     """`HTTP(S)_PROXY`/`ALL_PROXY` (and `NO_PROXY` under "no") as urllib reads them."""
-    import urllib.request  # 18 ms: paid when the first async client is made, not on import
-
     proxies = urllib.request.getproxies_environment()
     if "all" in proxies:
         for scheme in ("http", "https"):

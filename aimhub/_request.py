@@ -156,10 +156,12 @@ class _MaskSecretQuery(logging.Filter):
 
 
 def _masked_url(url: httpx.URL) -> str:
+    if not url.query:
+        return str(url)
     params = [
         (k, "***" if k.lower() in SECRET_QUERY_PARAMS else v) for k, v in url.params.multi_items()
     ]
-    return str(url.copy_with(params=params)) if url.query else str(url)
+    return str(url.copy_with(params=params))
 
 
 def mask_secrets_in_httpx_logs() -> None:
