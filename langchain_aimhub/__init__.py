@@ -3,6 +3,8 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from aimhub import __version__  # one version for the whole distribution
+
 if TYPE_CHECKING:
     from langchain_aimhub.chat_models import ChatAimhub
     from langchain_aimhub.embeddings import AimhubEmbeddings
@@ -23,4 +25,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
-__all__ = ["AimhubEmbeddings", "AimhubRerank", "ChatAimhub"]
+__all__ = [
+    "AimhubEmbeddings",
+    "AimhubRerank",
+    "ChatAimhub",
+    "__version__",
+]

@@ -3,6 +3,8 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from aimhub import __version__  # one version for the whole distribution
+
 if TYPE_CHECKING:
     from llamaindex_aimhub.embeddings import AimhubEmbedding
     from llamaindex_aimhub.llms import Aimhub
@@ -23,4 +25,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
-__all__ = ["Aimhub", "AimhubEmbedding", "AimhubRerank"]
+__all__ = [
+    "Aimhub",
+    "AimhubEmbedding",
+    "AimhubRerank",
+    "__version__",
+]

@@ -51,7 +51,7 @@ def test_adapter_public_names_are_pinned_and_resolve(package: str, names: list[s
     import importlib
 
     module = importlib.import_module(package)
-    assert sorted(module.__all__) == names
+    assert sorted(module.__all__) == sorted([*names, "__version__"])
     for name in names:
         assert getattr(module, name).__name__ == name
     with pytest.raises(AttributeError, match="no attribute 'Missing'"):
@@ -82,3 +82,15 @@ def test_import_aimhub_is_lazy_and_every_public_name_resolves_on_use() -> None:
     assert out.stdout.strip() == "ChatCompletion"  # subpackages too, after a bare import
     with pytest.raises(AttributeError, match="no attribute 'Missing'"):
         aimhub.__getattr__("Missing")
+
+
+def test_every_import_package_has_the_distribution_version() -> None:
+    import importlib
+    from importlib.metadata import version
+
+    import langchain_aimhub
+    import llamaindex_aimhub
+
+    assert aimhub.__version__ == version("aimhub-llm")
+    assert langchain_aimhub.__version__ == llamaindex_aimhub.__version__ == aimhub.__version__
+    assert importlib.import_module("aimhub._version").__version__ == aimhub.__version__

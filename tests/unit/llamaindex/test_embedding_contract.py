@@ -79,7 +79,8 @@ def test_the_key_never_appears_in_serialised_forms() -> None:
     model = make_embedding(embeddings_handler())
     assert KEY not in json.dumps(model.to_dict(), default=str)
     assert KEY not in repr(model)
-    assert KEY not in json.dumps(model.to_payload())
+    if hasattr(model, "to_payload"):  # llama-index-core 0.14.16+
+        assert KEY not in json.dumps(model.to_payload())
 
 
 async def test_query_and_text_paths_embed_exactly_their_string(is_async: bool) -> None:

@@ -9,7 +9,6 @@ import pytest
 from llama_index.core.base.llms.types import LLMMetadata
 from llama_index.core.callbacks import CallbackManager, CBEventType, TokenCountingHandler
 from llama_index.core.llms.function_calling import FunctionCallingLLM
-from llama_index.core.rate_limiter import TokenBucketRateLimiter
 
 from aimhub import ConfigurationError
 from aimhub._catalog import capabilities_for
@@ -89,9 +88,10 @@ def test_the_key_is_never_shown_or_serialised() -> None:
         llm.to_json(),
         json.dumps(llm.model_dump(), default=str),
         llm.model_dump_json(),
-        json.dumps(llm.to_payload(), default=str),
         repr(llm._client),
     ]
+    if hasattr(llm, "to_payload"):  # llama-index-core 0.14.16+
+        shown.append(json.dumps(llm.to_payload(), default=str))
     for text in shown:
         assert secret not in text
         assert "SECRET" not in text
@@ -156,7 +156,9 @@ async def test_completion_paths_emit_completion_events(is_async: bool) -> None:
 
 
 async def test_the_rate_limiter_is_asked_before_each_call(is_async: bool) -> None:
-    limiter = TokenBucketRateLimiter(requests_per_minute=600)
+    # LLM.rate_limiter is LlamaIndex's own (llama-index-core 0.14.16+); older cores have none.
+    rate_limiter = pytest.importorskip("llama_index.core.rate_limiter")
+    limiter = rate_limiter.TokenBucketRateLimiter(requests_per_minute=600)
     asked: list[str] = []
     original_acquire, original_async = limiter.acquire, limiter.async_acquire
 
