@@ -132,8 +132,8 @@ def _check_stream_flag(body: dict[str, Any], stream: bool) -> None:
 
 
 def _default_stream_options(body: dict[str, Any]) -> None:
-    # Ask for usage on every stream (QUIRKS.md §4); `stream_options=None` opts out for upstreams
-    # that reject the field.
+    # Ask for usage on every stream (docs/gateway-behaviour.md §4); `stream_options=None` opts
+    # out for upstreams that reject the field.
     if "stream_options" not in body:
         body["stream_options"] = {"include_usage": True}
     elif body["stream_options"] is None:

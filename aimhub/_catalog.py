@@ -41,7 +41,8 @@ class ModelCapabilities:
 
     family: str = "unknown"
     kind: Kind = "chat"
-    #: Tokens of prompt plus answer; 32k is the safe default for unknown models (QUIRKS.md §12).
+    #: Tokens of prompt plus answer; 32k is the safe default for unknown models
+    #: (docs/gateway-behaviour.md §12).
     context_window: int = 32_768
     max_output_tokens: int | None = None
 
@@ -57,7 +58,8 @@ class ModelCapabilities:
     pdf_input: bool = False
     video_input: bool = False
     image_tool_message: bool = False
-    #: Gemini behind one-api/new-api takes audio and PDFs as `image_url` parts (seed 004).
+    #: Gemini behind one-api/new-api takes audio and PDFs as `image_url` parts (钱多多's API
+    #: docs; docs/gateway-behaviour.md §9 and 'Sources').
     media_via_image_url: bool = False
 
     structured_output: StructuredMethod = "function_calling"
@@ -67,17 +69,18 @@ class ModelCapabilities:
     json_schema: bool = False
 
     reasoning: bool = False
-    #: When to send earlier turns' reasoning back (QUIRKS.md §7).
+    #: When to send earlier turns' reasoning back (docs/gateway-behaviour.md §7).
     reasoning_echo: ReasoningEcho = "never"
     reasoning_effort: bool = False
-    #: Qwen3-style thinking models reject thinking on non-streaming calls (QUIRKS.md §7).
+    #: Qwen3-style thinking models reject thinking on non-streaming calls
+    #: (docs/gateway-behaviour.md §7).
     thinking_requires_stream: bool = False
 
-    #: `max_tokens` for every family except OpenAI reasoning models (QUIRKS.md §5).
+    #: `max_tokens` for every family except OpenAI reasoning models (docs/gateway-behaviour.md §5).
     token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     temperature: bool = True
     temperature_range: tuple[float, float] = (0.0, 2.0)
-    #: GLM rejects the end points 0 and 1 (QUIRKS.md §9).
+    #: GLM rejects the end points 0 and 1 (docs/gateway-behaviour.md §9).
     open_interval_sampling: bool = False
     top_p_range: tuple[float, float] = (0.0, 1.0)
     #: Sent when the user did not set `top_p` (Qwen gets 0.001 injected otherwise).

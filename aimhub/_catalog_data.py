@@ -1,7 +1,8 @@
 """Built-in catalogue rows. Data only: each family's base record, then per-model rows.
 
-Sources: the seeds' model pages (context sizes such as `glm-4[128k]`, 数标标's table: gpt-4o 128K,
-claude-3-5-sonnet 200K), the providers' public model pages, and QUIRKS.md §5-§11 for the rules.
+Sources: the platforms' published model pages (Aimhub's API docs list context sizes such as
+`glm-4[128k]`; 数标标's table: gpt-4o 128K, claude-3-5-sonnet 200K; see docs/gateway-behaviour.md,
+'Sources'), the providers' public model pages, and docs/gateway-behaviour.md §5-§11 for the rules.
 Numbers a provider changes over time are the documented values at the model's release.
 """
 
@@ -131,7 +132,8 @@ _GLM = ModelCapabilities(
     embedding_batch_size=64,
 )
 _LEGACY_NATIVE = ModelCapabilities(
-    # Channels converted by one-api/new-api's native adaptors lose tools and images (QUIRKS.md §9).
+    # Channels converted by one-api/new-api's native adaptors lose tools and images
+    # (docs/gateway-behaviour.md §9).
     family="legacy-native",
     context_window=8_192,
     max_output_tokens=2_048,
@@ -404,7 +406,7 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
             "top_logprobs",
         },
     ),
-    # The original R1 rejects reasoning_content in its input (QUIRKS.md §7).
+    # The original R1 rejects reasoning_content in its input (docs/gateway-behaviour.md §7).
     _row(
         "deepseek-r1",
         _DEEPSEEK,
@@ -430,7 +432,7 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         embedding_dimensions=3_072,
         embedding_dimensions_param=True,
     ),
-    # DashScope caps a request at 10 inputs (QUIRKS.md §10).
+    # DashScope caps a request at 10 inputs (docs/gateway-behaviour.md §10).
     _row(
         "text-embedding-v",
         _EMBEDDING,
@@ -463,7 +465,8 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         embedding_batch_size=64,
         embedding_dimensions=1_024,
     ),
-    # new-api (Apr 2025) embeds only the first input of a Gemini batch (QUIRKS.md §10).
+    # new-api (Apr 2025) embeds only the first input of a Gemini batch
+    # (docs/gateway-behaviour.md §10).
     _row(
         "text-embedding-004 gemini-embedding embedding-001",
         _EMBEDDING,

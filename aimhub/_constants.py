@@ -22,10 +22,11 @@ MAX_RETRY_DELAY: Final = 8.0
 #: A server asking us to wait longer than this is better answered with an error than a hang.
 MAX_RETRY_AFTER: Final = 60.0
 
-#: one-api and new-api put their request id in this header (QUIRKS.md §1).
+#: one-api and new-api put their request id in this header (docs/gateway-behaviour.md §1).
 REQUEST_ID_HEADERS: Final = ("x-oneapi-request-id", "x-request-id", "request-id")
 
-#: Headers and query parameters that can carry a credential on some gateway route (QUIRKS.md §1).
+#: Headers and query parameters that can carry a credential on some gateway route
+#: (docs/gateway-behaviour.md §1).
 SECRET_HEADERS: Final = frozenset(
     {
         "authorization",

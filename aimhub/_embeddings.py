@@ -69,11 +69,13 @@ def check_inputs(texts: Sequence[str]) -> list[str]:
     inputs = list(texts)
     for position, text in enumerate(inputs):
         if not isinstance(text, str):
-            # Token ids are dropped or misread by non-OpenAI upstreams (QUIRKS.md §10).
+            # Token ids are dropped or misread by non-OpenAI upstreams
+            # (docs/gateway-behaviour.md §10).
             what = "token ids" if isinstance(text, (list, tuple)) else type(text).__name__
             msg = (
                 f"input {position} is {what}, not a string: aimhub sends text only, "
-                "because gateways drop or misread anything else (QUIRKS.md §10); pass str(...)."
+                "because gateways drop or misread anything else "
+                "(docs/gateway-behaviour.md §10); pass str(...)."
             )
             raise TypeError(msg)
     empty = [position for position, text in enumerate(inputs) if not text]
@@ -95,7 +97,8 @@ def batch_ranges(count: int, size: int) -> list[range]:
 
 def _in_input_order(items: Sequence[Embedding]) -> list[Embedding]:
     # Trust `index` only when it is a permutation of 0..n-1: one-api's Gemini adaptor sends 0 for
-    # every item, others omit it (QUIRKS.md §10). Otherwise the response order is the input order.
+    # every item, others omit it (docs/gateway-behaviour.md §10). Otherwise the response order is
+    # the input order.
     indices = [item.index for item in items if item.index is not None]
     if len(indices) == len(items) and sorted(indices) == list(range(len(items))):
         return sorted(items, key=lambda item: item.index or 0)
@@ -126,7 +129,7 @@ def _count_message(model: str, expected: int, got: int) -> str:
         f"The gateway returned {got} vectors for a single input of model {model!r}, even when "
         "sent one input per request after a mismatched batch, so vectors cannot be matched to "
         "their inputs. Check that the model is an embeddings model on this gateway "
-        "(QUIRKS.md §10)."
+        "(docs/gateway-behaviour.md §10)."
     )
 
 
@@ -317,7 +320,8 @@ class Embedder:
 
 def _retry_or_raise(exc: EmbeddingCountError, model: str) -> None:
     # A batch answered with the wrong number of vectors cannot be aligned (new-api's Gemini
-    # adaptor embeds only the first input); one input per request can (QUIRKS.md §10).
+    # adaptor embeds only the first input); one input per request can
+    # (docs/gateway-behaviour.md §10).
     if exc.expected == 1:
         raise exc
     logger.warning(

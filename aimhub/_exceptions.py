@@ -22,9 +22,9 @@ AimhubError
         └── APIStreamError             an error object inside an event stream
 ```
 
-Gateways are inconsistent (QUIRKS.md §2): status codes are remapped per channel, `type` is
-branded per fork and `code` is an int or a string. The class is therefore chosen from the status,
-the `code` and message patterns together, by `classify()`.
+Gateways are inconsistent (docs/gateway-behaviour.md §2): status codes are remapped per channel,
+`type` is branded per fork and `code` is an int or a string. The class is therefore chosen from
+the status, the `code` and message patterns together, by `classify()`.
 """
 
 from __future__ import annotations
@@ -261,7 +261,8 @@ class APIStreamError(APIStatusError):
 
 # --- reading error bodies -------------------------------------------------------------------
 
-# Keys the gateways themselves fall back to when reading upstream errors (QUIRKS.md §2.1).
+# Keys the gateways themselves fall back to when reading upstream errors
+# (docs/gateway-behaviour.md §2.1).
 _MESSAGE_KEYS = ("message", "msg", "description", "error_msg", "detail", "error_message")
 _REQUEST_ID_SUFFIX = re.compile(r"\s*[(（]\s*request id:\s*([^)）]*?)\s*[)）]", re.IGNORECASE)
 #: Cloudflare's plain-text block pages: `error code: 1010` (banned client signature), 1020 ...
@@ -318,7 +319,7 @@ def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
 
 
 def is_error_body(body: object) -> bool:
-    """True when a 2xx JSON body is really an error (QUIRKS.md §2.2)."""
+    """True when a 2xx JSON body is really an error (docs/gateway-behaviour.md §2.2)."""
     if not isinstance(body, Mapping):
         return False
     error = body.get("error")
@@ -351,7 +352,10 @@ def _as_code(value: object) -> str | int | None:
 
 
 def error_info(body: object) -> ErrorInfo | None:
-    """Read message, code, type and param out of any error body shape of QUIRKS.md §2.1."""
+    """Read message, code, type and param out of any error body shape.
+
+    The shapes are those of docs/gateway-behaviour.md §2.1.
+    """
     if isinstance(body, str):
         text = body.strip()
         if not text:
@@ -471,7 +475,10 @@ def effective_status(status: int, info: ErrorInfo | None) -> int:
 
 
 def classify(status: int, info: ErrorInfo | None) -> type[APIStatusError]:
-    """Pick the error class from status, `code` and message together (QUIRKS.md §2.3)."""
+    """Pick the error class from status, `code` and message together.
+
+    The meanings matched are those of docs/gateway-behaviour.md §2.3.
+    """
     code = str(info.code).lower() if info and info.code is not None else ""
     text = info.message if info else ""
     status = effective_status(status, info)

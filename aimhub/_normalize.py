@@ -1,7 +1,7 @@
 """One normaliser for answers, streamed or not, used by both framework adapters.
 
-Finish reasons (QUIRKS.md §8), usage variants (§4), reasoning fields and `<think>` tags (§7),
-ids and models taken from the first chunk (§3) and tool calls (§6, via `_toolcalls`).
+Finish reasons (docs/gateway-behaviour.md §8), usage variants (§4), reasoning fields and `<think>`
+tags (§7), ids and models taken from the first chunk (§3) and tool calls (§6, via `_toolcalls`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ _PLAIN_CHOICE = frozenset(("index", "delta", "finish_reason", "logprobs"))
 _PLAIN_DELTA = frozenset(("role", "content"))
 _TEXT_FIELDS = ("id", "object", "model", "system_fingerprint")
 # When several chunks carry a finish reason, the strongest wins (a Gemini `tool_calls` chunk is
-# followed by a synthetic `stop` one in new-api, QUIRKS.md §3).
+# followed by a synthetic `stop` one in new-api, docs/gateway-behaviour.md §3).
 _STRENGTH = {"tool_calls": 4, "length": 3, "content_filter": 2, "stop": 1}
 #: Reported when a stream ended without any finish reason (new-api's silent-upstream cut-off).
 INCOMPLETE = "incomplete"
@@ -143,7 +143,7 @@ def split_think_tags(text: str) -> tuple[str | None, str]:
 class ThinkTagSplitter:
     """Streaming twin of `split_think_tags`: tags may be cut anywhere between chunks, and the
     reasoning comes out the same, without the newlines new-api writes inside the tags
-    (QUIRKS.md §7)."""
+    (docs/gateway-behaviour.md §7)."""
 
     __slots__ = ("_buffer", "_emitted", "_state")
 

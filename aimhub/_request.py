@@ -192,8 +192,8 @@ def transport_error(
 def check_response(response: httpx.Response, *, stream: bool) -> APIError | None:
     """The error an answer means, if any. Error bodies must already be read.
 
-    Besides 4xx/5xx this catches 200 answers that carry an `error` object (QUIRKS.md §2.2);
-    streamed answers are checked chunk by chunk instead.
+    Besides 4xx/5xx this catches 200 answers that carry an `error` object
+    (docs/gateway-behaviour.md §2.2); streamed answers are checked chunk by chunk instead.
     """
     status = response.status_code
     if status >= 400:
@@ -204,7 +204,8 @@ def check_response(response: httpx.Response, *, stream: bool) -> APIError | None
         return None
     content = response.content
     if b'"error"' not in content and b'"success"' not in content:
-        # Cannot be an error body (QUIRKS.md §2.2): skip a second full parse of large answers.
+        # Cannot be an error body (docs/gateway-behaviour.md §2.2): skip a second full parse of
+        # large answers.
         return None
     body = decode_body(response)
     if is_error_body(body):

@@ -60,7 +60,7 @@ def rank_results(
     """The gateway's results as input positions, best first, thresholded, at most `top_n`.
 
     The `document` field is only used to find a result whose `index` is missing or out of range:
-    gateways send it as a string, `{"text": ...}` or not at all (QUIRKS.md §11).
+    gateways send it as a string, `{"text": ...}` or not at all (docs/gateway-behaviour.md §11).
 
     Raises:
         APIResponseValidationError: a result cannot be matched to an input document.
@@ -112,7 +112,7 @@ class Reranker:
     Args:
         model: the gateway's reranker id.
         top_n: results to keep; always sent (default: every document), because old new-api
-            forwards a missing `top_n` as 0 (QUIRKS.md §11).
+            forwards a missing `top_n` as 0 (docs/gateway-behaviour.md §11).
         score_threshold: drop results scoring below this.
         return_documents: sent only when set; results are matched by index either way.
         extra_body: more request fields; ours win on a clash.

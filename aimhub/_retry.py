@@ -24,7 +24,8 @@ from aimhub._exceptions import (
     error_info,
 )
 
-# Retrying these can never succeed, whatever status the gateway chose (QUIRKS.md §2.3).
+# Retrying these can never succeed, whatever status the gateway chose
+# (docs/gateway-behaviour.md §2.3).
 _NEVER_RETRY = (
     InsufficientQuotaError,
     AuthenticationError,

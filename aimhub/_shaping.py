@@ -1,4 +1,6 @@
-"""Request shaping: make one chat request acceptable to the model's upstream (QUIRKS.md §5-§9).
+"""Request shaping: make one chat request acceptable to the model's upstream.
+
+The rules are those of docs/gateway-behaviour.md §5-§9.
 
 Pure and driven only by `ModelCapabilities` fields. When a value the user chose has to change,
 a `AimhubParameterWarning` names the value and the rule, once per model and rule.
@@ -65,7 +67,8 @@ def shape_chat_request(
 
 
 def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
-    # Never both: gateways' Claude/Gemini converters read only `max_tokens` (QUIRKS.md §5).
+    # Never both: gateways' Claude/Gemini converters read only `max_tokens`
+    # (docs/gateway-behaviour.md §5).
     value = out.pop("max_tokens", None)
     other = out.pop("max_completion_tokens", None)
     chosen = value if value is not None else other
@@ -94,7 +97,7 @@ def _sampling(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
             )
         out["temperature"] = caps.fixed_temperature
     elif caps.open_interval_sampling:
-        # GLM answers 400 (code 1214) for temperature 0 or top_p 0/1 (QUIRKS.md §9).
+        # GLM answers 400 (code 1214) for temperature 0 or top_p 0/1 (docs/gateway-behaviour.md §9).
         _clamp(out, "temperature", 0.01, caps.temperature_range[1], model, "GLM's range (0, 1]")
         _clamp(out, "top_p", 0.01, 0.99, model, "GLM's open interval (0, 1)")
     else:
@@ -104,7 +107,8 @@ def _sampling(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
         _clamp(out, "top_p", low, high, model, f"the model's range [{low}, {high}]")
     if caps.default_top_p is not None:
         if out.get("top_p") is None:
-            # new-api injects top_p=0.001 (near-greedy) for Qwen when none is sent (QUIRKS.md §5).
+            # new-api injects top_p=0.001 (near-greedy) for Qwen when none is sent
+            # (docs/gateway-behaviour.md §5).
             out["top_p"] = caps.default_top_p
         elif round(out["top_p"], 2) != out["top_p"]:
             _warn(

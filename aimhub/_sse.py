@@ -1,4 +1,6 @@
-"""Pure server-sent-events decoding that survives what gateways really send (QUIRKS.md §3).
+"""Pure server-sent-events decoding that survives what gateways really send.
+
+The framings handled are those of docs/gateway-behaviour.md §3.
 
 Bytes go in as they arrive from the network, events come out as soon as they are complete.
 Beyond the SSE spec, a line that is itself a JSON object is reported as an event: new-api writes

@@ -1,4 +1,4 @@
-"""Tool-call accumulation for every chunk shape gateways produce (QUIRKS.md §6).
+"""Tool-call accumulation for every chunk shape gateways produce (docs/gateway-behaviour.md §6).
 
 Shapes handled: OpenAI-style (id+name first, then arguments by index); index-less Claude fragments
 (new-api ≤ 2025-04, one-api); Claude block indices (1, 2, or -1) instead of 0-based tool indices;

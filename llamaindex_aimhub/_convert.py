@@ -100,7 +100,8 @@ def _assistant(message: ChatMessage, where: str) -> dict[str, Any]:
         out["tool_calls"] = calls
     reasoning = thinking or message.additional_kwargs.get("reasoning_content")
     if reasoning:
-        # Always offered; the request shaper applies the family's echo policy (QUIRKS.md §7).
+        # Always offered; the request shaper applies the family's echo policy
+        # (docs/gateway-behaviour.md §7).
         out["reasoning_content"] = reasoning
     return out
 

@@ -35,8 +35,8 @@ def json_method(caps: ModelCapabilities, mode: PydanticProgramMode) -> JsonMetho
 
     LlamaIndex's default picks function calling for function-calling models, which is the
     catalogue's choice for Claude, Qwen or GLM. For families whose best method is `json_schema`
-    (OpenAI, Gemini) or JSON mode (DeepSeek, ERNIE: QUIRKS.md §9) this module takes over. An
-    explicit `pydantic_program_mode` always wins.
+    (OpenAI, Gemini) or JSON mode (DeepSeek, ERNIE: docs/gateway-behaviour.md §9) this module takes
+    over. An explicit `pydantic_program_mode` always wins.
     """
     if mode != PydanticProgramMode.DEFAULT:
         return None

@@ -3,8 +3,8 @@
 There is no embedding or rerank server with real semantics on this machine, so these cassettes
 are written by running our real classes against `DocumentedGateway`, an `httpx.MockTransport`
 that answers the way one-api/new-api gateways are documented to answer (OpenAI embeddings shape,
-new-api's normalised rerank shape, Chat Completions shape; `../shared/QUIRKS.md` §1, §10, §11),
-while vcrpy records the exchange. Requests are therefore byte-for-byte what the library sends;
+new-api's normalised rerank shape, Chat Completions shape; `docs/gateway-behaviour.md` §1, §10,
+§11), while vcrpy records the exchange. Requests are therefore byte-for-byte what the library sends;
 responses are deterministic functions of the request:
 
 * embeddings: a hashed bag of character trigrams and words, L2-normalised (similar texts get
@@ -100,12 +100,12 @@ class DocumentedGateway:
             "/v1/chat/completions": self.chat,
         }
         answer = routes[request.url.path](body)
-        # Every one-api/new-api answer carries its request id (QUIRKS.md §1).
+        # Every one-api/new-api answer carries its request id (docs/gateway-behaviour.md §1).
         headers = {"X-Oneapi-Request-Id": f"20261121000000{self.count:04d}"}
         return httpx.Response(200, json=answer, headers=headers)
 
     def embeddings(self, body: dict[str, Any]) -> dict[str, Any]:
-        """OpenAI's embeddings shape, as gateways relay it (QUIRKS.md §10)."""
+        """OpenAI's embeddings shape, as gateways relay it (docs/gateway-behaviour.md §10)."""
         assert body["encoding_format"] == "float"
         dims = body.get("dimensions", DIMENSIONS)
         data = [

@@ -2,9 +2,9 @@
 
 No gateway with every upstream behind it is reachable from where these cassettes are made, so they
 are written from `scripts/family_gateway.py`: a scripted one-api/new-api gateway that answers each
-model family in the wire shape `../shared/QUIRKS.md` §3-§9 documents for its relay path (and with
-the seed pages' published bodies for the seed examples). They are **not recorded from a live
-gateway**; `cassettes/README.md` says so for each family.
+model family in the wire shape `docs/gateway-behaviour.md` §3-§9 documents for its relay path (and
+with the platforms' published bodies for their examples; see 'Sources' there). They are **not
+recorded from a live gateway**; `cassettes/README.md` says so for each family.
 
 1. Deletes the cassettes of the chosen test modules (default: every module of
    `tests/integration/families/`), so that none is left from a renamed test.

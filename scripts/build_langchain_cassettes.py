@@ -4,8 +4,8 @@ Run: `.venv/bin/python scripts/build_langchain_cassettes.py [test files...]`.
 
 No real gateway is reachable from where these cassettes are made, so they are recorded from
 `scripted_gateway.ScriptedGateway`: an in-process new-api gateway relaying gpt-4o-mini and a few
-other models, written from documented gateway behaviour (QUIRKS.md §3/§4/§6, the seed pages'
-response examples), with scripted answers (`scripted_answers.py`).
+other models, written from documented gateway behaviour (docs/gateway-behaviour.md §3/§4/§6, the
+platforms' published response examples), with scripted answers (`scripted_answers.py`).
 
 1. Runs the gateway-backed LangChain tests (`TARGETS`, minus `local_server` ones) with
    `--record-mode=rewrite`, in this process, while every httpx client created by the process

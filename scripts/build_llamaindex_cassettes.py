@@ -6,9 +6,10 @@
 No aggregator gateway is reachable from where these tests are written, so the cassettes are
 *built*: each scenario of `tests/integration/llamaindex/scenarios.py` (and each section of
 `examples/llamaindex_demo.py`) runs its real LlamaIndex code against `FamilyGateway`, a fake
-gateway that answers in the shapes documented in `../shared/QUIRKS.md` and the seed pages, while
-vcrpy records over the `httpx.MockTransport`. The requests in the cassettes are therefore exactly
-what `Aimhub` sends; the responses are what a one-api/new-api gateway is documented to answer.
+gateway that answers in the shapes documented in `docs/gateway-behaviour.md` and the platforms'
+published API docs, while vcrpy records over the `httpx.MockTransport`. The requests in the
+cassettes are therefore exactly what `Aimhub` sends; the responses are what a one-api/new-api
+gateway is documented to answer.
 The output is deterministic: running the script twice gives the same files.
 """
 

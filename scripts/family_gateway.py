@@ -1,9 +1,11 @@
-"""A scripted one-api/new-api gateway relaying every model family, as QUIRKS.md documents it.
+"""A scripted one-api/new-api gateway relaying every model family, as documented.
+
+The documentation followed is docs/gateway-behaviour.md.
 
 An `httpx.MockTransport` handler for `POST /v1/chat/completions`. For each family of
 `tests/integration/families/_families.py` it answers the way the family's relay path is documented
-to answer (`../shared/QUIRKS.md` §3-§9; the seed pages' published examples), never from a live
-gateway:
+to answer (`docs/gateway-behaviour.md` §3-§9; the platforms' published examples, listed there
+under 'Sources'), never from a live gateway:
 
 * what the upstream model says is the script of `_families.py` (texts, tool calls, reasoning,
   token counts), picked from the request: a tool result gets the final answer, bound tools get the
@@ -51,7 +53,8 @@ TOOL_TOKENS = Tokens(88, 36)
 TOOL_TURN_TOKENS = Tokens(131, 19)
 IMAGE_TOKENS = Tokens(98, 16)
 NO_TOOLS_TOKENS = Tokens(60, 17)
-#: Relays that strip `stream_options` and then estimate usage themselves (QUIRKS.md §4).
+#: Relays that strip `stream_options` and then estimate usage themselves
+#: (docs/gateway-behaviour.md §4).
 ESTIMATING = frozenset(
     {
         "new-api-ali",
@@ -97,7 +100,7 @@ class Exchange:
 
     @property
     def request_id(self) -> str:
-        # new-api: `GetTimeString() + GetRandomString(8)` (QUIRKS.md §1).
+        # new-api: `GetTimeString() + GetRandomString(8)` (docs/gateway-behaviour.md §1).
         return "20250301120000" + self.hid("request-id", 8)
 
 
@@ -159,7 +162,8 @@ def _decide(exchange: Exchange) -> Answer:
     if last.get("role") == "tool":
         return Answer(TOOL_ANSWER, tokens=TOOL_TURN_TOKENS)
     if body.get("tools"):
-        if "tools" not in family.cases:  # the channel's converter drops `tools` (QUIRKS.md §9)
+        # The channel's converter drops `tools` (docs/gateway-behaviour.md §9).
+        if "tools" not in family.cases:
             return Answer(NO_TOOLS_TEXT, tokens=NO_TOOLS_TOKENS)
         reasoning = TOOL_REASONING if thinking else ""
         return Answer(reasoning=reasoning, calls=TOOL_CALLS, tokens=TOOL_TOKENS)
@@ -252,7 +256,10 @@ def _openai_usage(tokens: Tokens) -> Json:
 
 
 def _deepseek_usage(tokens: Tokens) -> Json:
-    """DeepSeek's own cache fields, `prompt_cache_hit_tokens`/`_miss_tokens` (QUIRKS.md §4)."""
+    """DeepSeek's own cache fields, `prompt_cache_hit_tokens`/`_miss_tokens`.
+
+    See docs/gateway-behaviour.md §4.
+    """
     usage = _usage(tokens)
     if tokens.cached is not None:
         usage["prompt_cache_hit_tokens"] = tokens.cached
@@ -263,8 +270,8 @@ def _deepseek_usage(tokens: Tokens) -> Json:
 
 
 def _estimate(exchange: Exchange, answer: Answer) -> Tokens:
-    """new-api's local count for a stream whose upstream sent no usage (QUIRKS.md §4): about
-    four characters a token per message, +7 per tool call."""
+    """new-api's local count for a stream whose upstream sent no usage
+    (docs/gateway-behaviour.md §4): about four characters a token per message, +7 per tool call."""
     prompt = sum(math.ceil(len(_text_of(m.get("content"))) / 4) for m in exchange.body["messages"])
     completion = math.ceil(len(answer.reasoning) / 4) + math.ceil(len(answer.text) / 4)
     return Tokens(prompt + 3, completion + 7 * len(answer.calls))
@@ -284,7 +291,7 @@ class Style:
     usage: Callable[[Tokens], Json] = _usage
     fingerprint: str | None = None
     call_id: Callable[[Exchange, int, str], str] = lambda e, i, name: "call_" + e.hid(f"c{i}")
-    #: Each call whole in one chunk (Gemini, Qwen: QUIRKS.md §6 (b)).
+    #: Each call whole in one chunk (Gemini, Qwen: docs/gateway-behaviour.md §6 (b)).
     whole_calls: bool = False
     #: Where streamed usage goes: a `choices: []` chunk, the finish chunk, or `choices[0]`.
     stream_usage: str = "separate"
@@ -442,7 +449,7 @@ def _claude_one_api(exchange: Exchange, answer: Answer) -> httpx.Response:
     """one-api (Feb 2025): `finish_reason: ""` on every chunk but the last, an empty chunk for
     `ping`/`content_block_stop`/`message_stop`, tool calls without `index`, argument fragments
     without id, a no-argument call re-emitted whole in the finish chunk, no usage when streamed
-    (QUIRKS.md §3, §6; one-api relay/adaptor/anthropic/main.go)."""
+    (docs/gateway-behaviour.md §3, §6; one-api relay/adaptor/anthropic/main.go)."""
     model = exchange.family.model
     msg_id = "chatcmpl-msg_" + exchange.hid("msg")
     calls = [
@@ -510,7 +517,8 @@ def _claude_new_api(exchange: Exchange, answer: Answer) -> httpx.Response:
     """new-api (<= Apr 2025): tool calls without `index` and fragments with `type: null`,
     `finish_reason` `tool_use` passed through, thinking as `reasoning_content` (a signature as
     `"\\n"`), the Claude block index copied into `choices[0].index`, usage in a final
-    `choices: []` chunk (QUIRKS.md §3, §6, §7, §8; new-api relay/channel/claude/relay-claude.go)."""
+    `choices: []` chunk (docs/gateway-behaviour.md §3, §6, §7, §8; new-api
+    relay/channel/claude/relay-claude.go)."""
     model = exchange.family.model
     msg_id = "msg_" + exchange.hid("msg")
     calls = [
@@ -586,7 +594,7 @@ def _uuid(exchange: Exchange, salt: str) -> str:
 def _gemini_one_api(exchange: Exchange, answer: Answer) -> httpx.Response:
     """one-api: a new `chatcmpl-<uuid>` and `model: "gemini"` on every chunk, no tool calls at
     all when streamed, only the first call (with `finish_reason: "stop"`) when not, no stream
-    usage (QUIRKS.md §3, §6; one-api relay/adaptor/gemini/main.go)."""
+    usage (docs/gateway-behaviour.md §3, §6; one-api relay/adaptor/gemini/main.go)."""
     if not exchange.stream:
         message: Json = {"role": "assistant", "content": answer.text}
         if answer.calls:
@@ -631,7 +639,8 @@ def _gemini_one_api(exchange: Exchange, answer: Answer) -> httpx.Response:
 def _gemini_new_api(exchange: Exchange, answer: Answer) -> httpx.Response:
     """new-api (Apr 2025): `call_<uuid>` ids, each call whole in one chunk with `index` and
     `content: ""`, a synthetic `stop` chunk after `tool_calls`, usage chunk (Gemini is on the
-    `stream_options` allow-list) (QUIRKS.md §3, §4, §6; new-api relay-gemini.go)."""
+    `stream_options` allow-list) (docs/gateway-behaviour.md §3, §4, §6; new-api
+    relay-gemini.go)."""
     style = Style(
         call_id=lambda e, i, name: "call_" + _uuid(e, f"call{i}"),
         whole_calls=True,
@@ -662,7 +671,7 @@ def _base_of(chunk: Json | str) -> Json:
 
 def _gemini_openai(exchange: Exchange, answer: Answer) -> httpx.Response:
     """Google's OpenAI-compatible endpoint behind a new-api OpenAI channel: tool-call ids are
-    `""` (QUIRKS.md §6: vercel/ai#7834), calls whole, usage on the finish chunk."""
+    `""` (docs/gateway-behaviour.md §6: vercel/ai#7834), calls whole, usage on the finish chunk."""
     style = Style(
         call_id=lambda e, i, name: "",
         whole_calls=True,

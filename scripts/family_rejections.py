@@ -1,8 +1,8 @@
 """What each upstream behind the scripted family gateway rejects, with its documented error.
 
-A request our request shaper should have fixed gets the 400 a user would get (QUIRKS.md §5, §6,
-§7, §9); the cassette builder fails on any. Messages are the upstreams' own where public issues
-quote them, else a plain statement of the rule.
+A request our request shaper should have fixed gets the 400 a user would get
+(docs/gateway-behaviour.md §5, §6, §7, §9); the cassette builder fails on any. Messages are the
+upstreams' own where public issues quote them, else a plain statement of the rule.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 
 
 def rejection(family: Family, body: Json) -> str | None:
-    """The documented 400s of each upstream (QUIRKS.md §5, §7, §9), first match wins."""
+    """The documented 400s of each upstream (docs/gateway-behaviour.md §5, §7, §9).
+
+    The first match wins.
+    """
     stream = bool(body.get("stream"))
     messages: list[Json] = body["messages"]
     roles = sorted({str(m.get("role")) for m in messages} - set(ROLES))
@@ -34,7 +37,7 @@ def rejection(family: Family, body: Json) -> str | None:
     ]
     orphan = _orphan_tool_message(messages)
     if family.relay.startswith("gemini"):
-        # The converter finds the function name through the call id (QUIRKS.md §6).
+        # The converter finds the function name through the call id (docs/gateway-behaviour.md §6).
         orphan_error = "function_response.name: Name cannot be empty."
     else:
         orphan_error = (

@@ -6,15 +6,16 @@ gateway relaying the upstream does, from documented behaviour only:
 * framing: `data: {json}\\n\\n` events and `data: [DONE]`; a usage-only last chunk with
   `choices: []` when `stream_options.include_usage` is set, `"usage": null` on the other chunks;
   tool calls streamed OpenAI-style (id and name first, then argument fragments by `index`);
-  QUIRKS.md §3, §4, §6;
+  docs/gateway-behaviour.md §3, §4, §6;
 * accounting: `prompt_tokens_details.cached_tokens` (OpenAI caches repeated prompts of 1024+
-  tokens, in 128-token steps) and `completion_tokens_details.reasoning_tokens`; QUIRKS.md §4;
+  tokens, in 128-token steps) and `completion_tokens_details.reasoning_tokens`;
+  docs/gateway-behaviour.md §4;
 * identity: `X-Oneapi-Request-Id` on every response, error messages ending in
-  `(request id: …)`, new-api's 401/404/503 envelopes; QUIRKS.md §1, §2;
+  `(request id: …)`, new-api's 401/404/503 envelopes; docs/gateway-behaviour.md §1, §2;
 * the upstream's request validation, with OpenAI's error texts as reported in public issues
   (cited next to each rule), so that a request the real upstream rejects is rejected here too;
-* response shapes of seed pages 000/003/004 (`chat.completion` with `usage`,
-  `system_fingerprint`).
+* response shapes of the Aimhub, 数标标 and 钱多多 API docs (`chat.completion` with `usage`,
+  `system_fingerprint`; docs/gateway-behaviour.md, 'Sources').
 
 The answers themselves come from `scripted_answers.answer()`. Everything is deterministic: ids,
 timestamps and request ids derive from a counter and the request body.
@@ -163,7 +164,8 @@ def validate(body: Json, upstream: Upstream) -> None:
 
 
 def _reasoning_params(body: Json) -> None:
-    # OpenAI reasoning models (QUIRKS.md §5; langchain-ai/langchain#29954 for the wording).
+    # OpenAI reasoning models (docs/gateway-behaviour.md §5; langchain-ai/langchain#29954 for the
+    # wording).
     if "max_tokens" in body:
         raise _invalid(
             "Unsupported parameter: 'max_tokens' is not supported with this model. "

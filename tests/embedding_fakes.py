@@ -1,7 +1,7 @@
 """Fake `/embeddings` and `/rerank` gateways for unit tests (MockTransport handlers).
 
 Each fake answers from the request it receives, the way a gateway would, with one documented
-misbehaviour switched on at a time (QUIRKS.md §10-§11).
+misbehaviour switched on at a time (docs/gateway-behaviour.md §10-§11).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Shared by the replayed tests (`test_*_families.py`) and by the builder that writes their cassettes
 (`scripts/build_family_cassettes.py`). The builder's scripted gateway answers with the texts,
 tool calls and token counts below, in each family's wire shape as one-api/new-api emit it
-(`../shared/QUIRKS.md` §3-§9); the tests check that both frameworks surface exactly this.
+(`docs/gateway-behaviour.md` §3-§9); the tests check that both frameworks surface exactly this.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SECOND_SYSTEM: Final = "Answer in English."
 SECOND_USER: Final = "Please."
 WEATHER_QUESTION: Final = "What's the weather in Paris, and what time is it there?"
 IMAGE_QUESTION: Final = "What is in this image?"
-#: The image of seed 002's request (a public PNG logo).
+#: The image of the request in VMAN's API docs (a public PNG logo).
 IMAGE_URL: Final = (
     "https://github.com/dianping/cat/raw/master/cat-home/src/main/webapp/images/logo/cat_logo03.png"
 )
@@ -58,7 +58,8 @@ TIME_TOOL: Final[dict[str, Any]] = {
 # --- what the upstream models answer ---------------------------------------------------------
 
 HELLO_TEXT: Final = "Hello! How can I help?"
-#: A tool-calling turn: the weather in Paris, and a tool without arguments (QUIRKS.md §6 (e)).
+#: A tool-calling turn: the weather in Paris, and a tool without arguments
+#: (docs/gateway-behaviour.md §6 (e)).
 TOOL_CALLS: Final[tuple[tuple[str, dict[str, Any]], ...]] = (
     ("get_weather", {"city": "Paris"}),
     ("get_time", {}),
@@ -100,11 +101,11 @@ OPENAI_TOKENS: Final = Tokens(14, 6, reasoning=0, cached=0)
 HIDDEN_REASONING_TOKENS: Final = Tokens(14, 70, reasoning=64, cached=0)
 #: Upstreams that report visible reasoning inside `completion_tokens` without a breakdown.
 THINKING_TOKENS: Final = Tokens(14, 18)
-#: DeepSeek reports cache hits as `prompt_cache_hit_tokens` (QUIRKS.md §4).
+#: DeepSeek reports cache hits as `prompt_cache_hit_tokens` (docs/gateway-behaviour.md §4).
 DEEPSEEK_TOKENS: Final = Tokens(14, 6, cached=8)
 DEEPSEEK_REASONING_TOKENS: Final = Tokens(14, 18, reasoning=12, cached=8)
 #: new-api's local estimate (about 4 characters a token) for channels whose
-#: `stream_options` it strips: the synthetic usage-only chunk of QUIRKS.md §4.
+#: `stream_options` it strips: the synthetic usage-only chunk of docs/gateway-behaviour.md §4.
 ESTIMATED_TOKENS: Final = Tokens(13, 6)
 ESTIMATED_REASONING_TOKENS: Final = Tokens(13, 18)
 
@@ -144,7 +145,7 @@ class Family:
     id: str
     model: str
     relay: Relay
-    #: QUIRKS.md sections (and seed pages) its cassettes follow: the provenance line.
+    #: docs/gateway-behaviour.md sections its cassettes follow: the provenance line.
     quirks: str
     cases: frozenset[Case]
     #: `model` in non-streamed answers (the upstream's snapshot name, or the gateway's label).
@@ -166,7 +167,8 @@ class Family:
     thinks: bool = False
     #: Reasoning text on non-streamed replies too (Qwen3 thinks only when streamed).
     thinks_unstreamed: bool = True
-    #: Whether the reasoning of a tool-calling turn goes back on the next turn (QUIRKS.md §7).
+    #: Whether the reasoning of a tool-calling turn goes back on the next turn
+    #: (docs/gateway-behaviour.md §7).
     echo: bool = False
     #: Streamed reasoning ends with this: new-api turns Claude's `signature_delta` into `"\n"`.
     signature: str = ""
@@ -457,7 +459,7 @@ FAMILIES: Final[tuple[Family, ...]] = (
 BY_MODEL: Final = {f.model: f for f in FAMILIES}
 
 
-#: new-api's request id: time string + 8 random characters (QUIRKS.md §1).
+#: new-api's request id: time string + 8 random characters (docs/gateway-behaviour.md §1).
 REQUEST_ID: Final = re.compile(r"^\d{14}[0-9a-z]{8}$")
 HELLO_WIRE: Final = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": HELLO}]
 
@@ -474,7 +476,7 @@ def assert_shaped(body: dict[str, Any], family: Family, *, stream: bool) -> None
         assert body["stream_options"] == {"include_usage": True}
     else:
         assert "stream_options" not in body
-    # Qwen3 thinking models reject thinking on non-streamed calls (QUIRKS.md §7).
+    # Qwen3 thinking models reject thinking on non-streamed calls (docs/gateway-behaviour.md §7).
     thinks_only_streamed = family.thinks and not family.thinks_unstreamed
     assert body.get("enable_thinking") == (False if thinks_only_streamed and not stream else None)
 
@@ -496,7 +498,7 @@ def streaming_tools() -> list[Family]:
     return [f for f in having("tools") if f.streams_calls]
 
 
-# --- the seed pages' published examples ------------------------------------------------------
+# --- the platforms' published examples (docs/gateway-behaviour.md, 'Sources') ----------------
 
 
 @dataclass(frozen=True)
@@ -529,7 +531,7 @@ _OPENAI_EXAMPLE: Final[dict[str, Any]] = {
     "usage": {"prompt_tokens": 9, "completion_tokens": 12, "total_tokens": 21},
 }
 
-#: A 1×1 transparent PNG: seed 003 asks for images as base64 data URLs.
+#: A 1×1 transparent PNG: 数标标's API docs ask for images as base64 data URLs.
 TINY_PNG: Final = (
     "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="

@@ -1,8 +1,8 @@
 """Every model family through LlamaIndex's `Aimhub`, replayed from the family gateway's cassettes.
 
 The same cases as `test_chataimhub_families.py` (plain, streamed, tool calls streamed and not,
-the tool round trip with its reasoning echo, images, role merging, text-only channels, the seed
-pages' examples), checked the LlamaIndex way: `ChatResponse` text, `ThinkingBlock`s,
+the tool round trip with its reasoning echo, images, role merging, text-only channels, the
+platforms' published examples), checked the LlamaIndex way: `ChatResponse` text, `ThinkingBlock`s,
 `ToolSelection`s and the usage and finish reasons in `additional_kwargs`, plus the request JSON
 each family was sent. Cassettes: `cassettes/families/test_aimhub_families/`, built by
 `scripts/build_family_cassettes.py`.
@@ -231,7 +231,7 @@ async def test_streamed_tool_calls_accumulate_into_the_same_whole_calls(
 
 
 def test_one_api_gemini_stream_loses_tool_calls_so_the_reply_is_empty(sent: Sent) -> None:
-    """one-api's Gemini stream converter forwards text parts only (QUIRKS.md §6)."""
+    """one-api's Gemini stream converter forwards text parts only (docs/gateway-behaviour.md §6)."""
     family = BY_MODEL["gemini-pro"]
     llm = family_llm(family, sent)
     last = list(llm.stream_chat_with_tools(TOOLS, user_msg=WEATHER_QUESTION))[-1]
@@ -247,7 +247,7 @@ def test_tool_results_go_back_under_the_call_ids_with_the_family_reasoning_echo(
     family: Family, sent: Sent
 ) -> None:
     """A streamed tool turn, then the results: ids (ours when the gateway sent `""`) and, for
-    families that require it, the turn's reasoning go back (QUIRKS.md §6, §7)."""
+    families that require it, the turn's reasoning go back (docs/gateway-behaviour.md §6, §7)."""
     llm = family_llm(family, sent)
     question = ChatMessage(role=MessageRole.USER, content=WEATHER_QUESTION)
     options: dict[str, Any] = {"chat_history": [question], "allow_parallel_tool_calls": True}
@@ -288,7 +288,7 @@ def test_tool_results_go_back_under_the_call_ids_with_the_family_reasoning_echo(
 def test_tools_bound_to_a_text_only_channel_warn_and_the_reply_is_text(
     family: Family, sent: Sent
 ) -> None:
-    """Hunyuan, ERNIE and Spark converters send no `tools` upstream (QUIRKS.md §9)."""
+    """Hunyuan, ERNIE and Spark converters send no `tools` (docs/gateway-behaviour.md §9)."""
     llm = family_llm(family, sent)
     assert llm.metadata.is_function_calling_model is False
     with pytest.warns(AimhubParameterWarning, match="does not forward tools"):
@@ -349,7 +349,10 @@ def test_systems_and_consecutive_turns_are_merged_for_strict_upstreams(
 def test_qwen3_chat_with_thinking_on_streams_underneath_and_keeps_the_reasoning(
     sent: Sent,
 ) -> None:
-    """Thinking is only available streamed: `chat` streams and aggregates (QUIRKS.md §7)."""
+    """Thinking is only available streamed: `chat` streams and aggregates.
+
+    See docs/gateway-behaviour.md §7.
+    """
     family = BY_MODEL["qwen3-235b-a22b"]
     response = family_llm(family, sent, enable_thinking=True).chat(hello())
 
@@ -360,7 +363,7 @@ def test_qwen3_chat_with_thinking_on_streams_underneath_and_keeps_the_reasoning(
     assert body["enable_thinking"] is True
 
 
-# --- the seed pages' published examples --------------------------------------------------------
+# --- the platforms' published examples (docs/gateway-behaviour.md, 'Sources') ------------------
 
 
 def seed_message(message: dict[str, Any]) -> ChatMessage:

@@ -1,7 +1,8 @@
 """Every model family through `ChatAimhub`, replayed from the family gateway's cassettes.
 
 One parametrized test per case (plain, streamed, tool calls streamed and not, the tool round trip
-with its reasoning echo, images, role merging, text-only channels, the seed pages' examples), over
+with its reasoning echo, images, role merging, text-only channels, the platforms' published
+examples), over
 the families of `_families.py`. Each checks what LangChain users get *and* the request JSON the
 family was sent: body matching makes the cassette prove the latter too. Cassettes:
 `cassettes/families/test_chataimhub_families/`, built by `scripts/build_family_cassettes.py`.
@@ -188,7 +189,7 @@ async def test_streamed_tool_calls_accumulate_into_the_same_whole_calls(
 
 
 def test_one_api_gemini_stream_loses_tool_calls_so_the_reply_is_empty(sent: Sent) -> None:
-    """one-api's Gemini stream converter forwards text parts only (QUIRKS.md §6)."""
+    """one-api's Gemini stream converter forwards text parts only (docs/gateway-behaviour.md §6)."""
     family = BY_MODEL["gemini-pro"]
     chunks = list(
         family_chat(family, sent).bind_tools(TOOLS).stream([HumanMessage(WEATHER_QUESTION)])
@@ -206,7 +207,7 @@ def test_tool_results_go_back_under_the_call_ids_with_the_family_reasoning_echo(
     family: Family, sent: Sent
 ) -> None:
     """A streamed tool turn, then the results: ids (ours when the gateway sent `""`) and, for
-    families that require it, the turn's reasoning go back (QUIRKS.md §6, §7)."""
+    families that require it, the turn's reasoning go back (docs/gateway-behaviour.md §6, §7)."""
     llm = family_chat(family, sent).bind_tools(TOOLS)
     question = HumanMessage(WEATHER_QUESTION)
     first = joined(list(llm.stream([question]))) if family.streams_calls else llm.invoke([question])
@@ -241,7 +242,7 @@ def test_tool_results_go_back_under_the_call_ids_with_the_family_reasoning_echo(
 def test_tools_bound_to_a_text_only_channel_warn_and_the_reply_is_text(
     family: Family, sent: Sent
 ) -> None:
-    """Hunyuan, ERNIE and Spark converters send no `tools` upstream (QUIRKS.md §9)."""
+    """Hunyuan, ERNIE and Spark converters send no `tools` (docs/gateway-behaviour.md §9)."""
     with pytest.warns(AimhubParameterWarning, match="does not forward tools"):
         reply = family_chat(family, sent).bind_tools(TOOLS).invoke([HumanMessage(WEATHER_QUESTION)])
 
@@ -301,7 +302,10 @@ def test_systems_and_consecutive_turns_are_merged_for_strict_upstreams(
 def test_qwen3_invoke_with_thinking_on_streams_underneath_and_keeps_the_reasoning(
     sent: Sent,
 ) -> None:
-    """Thinking is only available streamed: `invoke` streams and aggregates (QUIRKS.md §7)."""
+    """Thinking is only available streamed: `invoke` streams and aggregates.
+
+    See docs/gateway-behaviour.md §7.
+    """
     family = BY_MODEL["qwen3-235b-a22b"]
     llm = family_chat(family, sent, extra_body={"enable_thinking": True})
     reply = llm.invoke(HELLO_MESSAGES)
@@ -313,7 +317,7 @@ def test_qwen3_invoke_with_thinking_on_streams_underneath_and_keeps_the_reasonin
     assert body["enable_thinking"] is True
 
 
-# --- the seed pages' published examples --------------------------------------------------------
+# --- the platforms' published examples (docs/gateway-behaviour.md, 'Sources') ------------------
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s.id)

@@ -73,7 +73,8 @@ def get_time(city: str) -> str:
 
 AGENT_ANSWER = "In Paris it is sunny at 21°C, and the local time is 10:00."
 STREAM_ANSWER = "Rivers: the Yangtze, the Yellow River and the Pearl River."
-#: Seed 002's picture, asked about as in seed 000 (`What’s in this image?`, detail "low").
+#: The picture of VMAN's API docs, asked about as in Aimhub's (`What’s in this image?`, detail
+#: "low"); docs/gateway-behaviour.md, 'Sources'.
 IMAGE_URL = (
     "https://github.com/dianping/cat/raw/master/cat-home/src/main/webapp/images/logo/cat_logo03.png"
 )
@@ -146,27 +147,32 @@ SCENARIOS: dict[str, Scenario] = {
     "test_vector_store_index_query": Scenario(
         "gpt-4o-mini",
         {"text": RAG_ANSWER},
-        "seed 001/003 `chat.completion` body; QUIRKS.md §1 request id, §2.3 quota messages",
+        "Aimhub's and 数标标's API docs' `chat.completion` body; docs/gateway-behaviour.md §1 "
+        "request id, §2.3 quota messages",
     ),
     "test_function_agent_calls_two_tools": Scenario(
         "gpt-4o-mini",
         {"text": AGENT_ANSWER, "parallel": False},
-        "QUIRKS.md §6 (a) OpenAI-style tool-call chunks, §3 SSE framing, §4 usage-only chunk",
+        "docs/gateway-behaviour.md §6 (a) OpenAI-style tool-call chunks, §3 SSE framing, "
+        "§4 usage-only chunk",
     ),
     "test_structured_predict_into_a_pydantic_model": Scenario(
         "gpt-4o-mini",
         {"structured": JOKE},
-        "seed 003 `chat.completion` body; QUIRKS.md §9 structured output (json_schema family)",
+        "数标标's API docs' `chat.completion` body; docs/gateway-behaviour.md §9 structured "
+        "output (json_schema family)",
     ),
     "test_streaming_chat": Scenario(
         "deepseek-reasoner",
         {"text": STREAM_ANSWER},
-        "QUIRKS.md §3 SSE framing, §4 DeepSeek usage fields, §7 `reasoning_content` deltas",
+        "docs/gateway-behaviour.md §3 SSE framing, §4 DeepSeek usage fields, "
+        "§7 `reasoning_content` deltas",
     ),
     "test_chat_with_an_image": Scenario(
         "gpt-4o-mini",
         {"text": IMAGE_ANSWER},
-        "seeds 000/002 (image_url request, answer body); QUIRKS.md §5 remote images",
+        "Aimhub's and VMAN's API docs (image_url request, answer body); "
+        "docs/gateway-behaviour.md §5 remote images",
     ),
 }
 

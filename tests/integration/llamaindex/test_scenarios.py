@@ -1,9 +1,9 @@
 """`Aimhub` in LlamaIndex pipelines, replayed from cassettes (see cassettes/README.md).
 
-Built by `scripts/build_llamaindex_cassettes.py` from the gateway shapes of QUIRKS.md and the
-seed pages, not recorded from a live gateway: they prove the whole LlamaIndex path (index,
-query engine, agent workflow, structured program, streaming) sends what the cassette holds
-and makes sense of what comes back.
+Built by `scripts/build_llamaindex_cassettes.py` from the gateway shapes of
+docs/gateway-behaviour.md and the platforms' published API docs, not recorded from a live
+gateway: they prove the whole LlamaIndex path (index, query engine, agent workflow, structured
+program, streaming) sends what the cassette holds and makes sense of what comes back.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ async def test_key_is_sent_verbatim_as_bearer_and_nothing_else(is_async: bool) -
     headers = gateway.requests[0].headers
     assert headers["authorization"] == f"Bearer {TEST_KEY}"
     assert "x-api-key" not in headers
-    # QUIRKS §1: an anthropic header would switch /v1/models to the Anthropic list shape.
+    # docs/gateway-behaviour.md §1: an anthropic header would switch /v1/models to the Anthropic
+    # list shape.
     assert "anthropic-version" not in headers
     assert gateway.requests[0].url == "https://gateway.test/v1/models"
 

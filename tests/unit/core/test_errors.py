@@ -1,4 +1,4 @@
-"""Every error body shape of QUIRKS.md §2 maps to the right class with a readable message."""
+"""Each error body shape of docs/gateway-behaviour.md §2: the right class, a readable message."""
 
 from __future__ import annotations
 
@@ -252,7 +252,7 @@ CASES: dict[str, Case] = {
     ),
     "empty 500": Case(500, "", InternalServerError, ("empty response body",), text=True),
     "504 gateway timeout": Case(504, _err("upstream timeout"), InternalServerError),
-    # --- 200 with an error inside (QUIRKS §2.2) ---
+    # --- 200 with an error inside (docs/gateway-behaviour.md §2.2) ---
     "200 gemini no candidates code 500": Case(
         200, {"error": {"message": "No candidates returned", "type": "server_error", "code": 500}},
         InternalServerError, ("No candidates returned",), code=500,

@@ -1,4 +1,4 @@
-"""Request shaping: the exact JSON sent for each family rule (QUIRKS.md §5-§9)."""
+"""Request shaping: the exact JSON sent for each family rule (docs/gateway-behaviour.md §5-§9)."""
 
 from __future__ import annotations
 

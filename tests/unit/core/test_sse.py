@@ -1,4 +1,4 @@
-"""The pure SSE decoder: every framing of QUIRKS.md §3, fed whole and in arbitrary pieces."""
+"""The pure SSE decoder: every framing of docs/gateway-behaviour.md §3, whole and in pieces."""
 
 from __future__ import annotations
 

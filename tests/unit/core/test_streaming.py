@@ -274,7 +274,8 @@ async def test_error_object_inside_the_stream_raises_with_partial_text(
 async def test_connection_dropped_right_after_done_ends_the_stream_quietly(is_async: bool) -> None:
     # Observed on llama-cpp-python 0.3.36 (not recordable: vcrpy reads whole bodies): a second
     # request interrupts a running stream; the server sends `[DONE]`, then drops the connection
-    # mid chunked-encoding, and no chunk ever carried a finish_reason (QUIRKS.md §3 truncation).
+    # mid chunked-encoding, and no chunk ever carried a finish_reason (docs/gateway-behaviour.md
+    # §3, silent truncation).
     network = [
         sse(chat_chunk(role="assistant"), done=False),
         sse(chat_chunk("Once"), done=False),

@@ -6,7 +6,8 @@ import pytest
 
 from aimhub._normalize import ThinkTagSplitter, split_think_tags
 
-#: new-api's "thinking to content" channel setting writes `<think>\n…\n</think>\n` (QUIRKS.md §7).
+#: new-api's "thinking to content" channel setting writes `<think>\n…\n</think>\n`
+#: (docs/gateway-behaviour.md §7).
 NEW_API = "<think>\nThe user greets me.\n\nBe brief.\n</think>\nHello!"
 
 

@@ -60,7 +60,8 @@ async def test_invoke_metadata_usage_and_request_id(is_async: bool) -> None:
 
 @both
 async def test_stream_yields_usage_once_and_last_seen_not_summed(is_async: bool) -> None:
-    # SiliconFlow/Gemini-style cumulative usage repeated on every chunk (QUIRKS.md §4).
+    # SiliconFlow/Gemini-style cumulative usage repeated on every chunk
+    # (docs/gateway-behaviour.md §4).
     body = sse(
         {
             **delta(content="a"),

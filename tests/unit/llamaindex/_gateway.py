@@ -1,9 +1,10 @@
 """A fake aggregator gateway that answers the way one-api/new-api relay each model family.
 
-Shapes follow `../shared/QUIRKS.md` and the seed pages: whole answers as in seed 001/003
-(`chat.completion` with `usage`, `system_fingerprint`), streams and tool calls per family (§3, §6),
-usage variants (§4), reasoning (§7) and raw finish reasons (§8). Everything is deterministic (ids
-from a counter, fixed timestamps) so that cassettes built from it replay byte for byte.
+Shapes follow `docs/gateway-behaviour.md` and the platforms' published API docs: whole answers as
+in Aimhub's and 数标标's (`chat.completion` with `usage`, `system_fingerprint`), streams and
+tool calls per family (§3, §6), usage variants (§4), reasoning (§7) and raw finish reasons (§8).
+Everything is deterministic (ids from a counter, fixed timestamps) so that cassettes built from it
+replay byte for byte.
 
 Per family (model prefix):
 
@@ -159,7 +160,7 @@ class FamilyGateway:
         deltas += self._tool_deltas(style, reply.calls)
         index = 1 if style == "claude" and reply.reasoning else 0
         chunks = [_chunk(model, d, index=index) for d in deltas]
-        if style == "gemini":  # cumulative usage on every chunk (QUIRKS.md §4)
+        if style == "gemini":  # cumulative usage on every chunk (docs/gateway-behaviour.md §4)
             for chunk in chunks:
                 chunk["usage"] = _usage(style)
         chunks.append(_chunk(model, {}, finish=_finish(style, bool(reply.calls))))

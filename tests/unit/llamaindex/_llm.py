@@ -64,7 +64,7 @@ def chunk(finish: str | None = None, index: int = 0, **delta: Any) -> dict[str, 
 
 
 def completion(content: str | None = "ok", finish: str = "stop", **message: Any) -> dict[str, Any]:
-    """A whole `chat.completion` (seed 003's shape)."""
+    """A whole `chat.completion` (the shape of 数标标's API docs)."""
     return {
         "id": "chatcmpl-1",
         "object": "chat.completion",

@@ -76,7 +76,7 @@ def test_audio_bytes_become_input_audio() -> None:
 
 
 def test_gemini_takes_audio_and_pdf_urls_as_image_url_parts() -> None:
-    # Seed 004: an mp3 and a pdf sent to gemini-2.0-flash as `image_url` parts.
+    # 钱多多's API docs: an mp3 and a pdf sent to gemini-2.0-flash as `image_url` parts.
     message = user(
         AudioBlock(url="https://x.test/31-2.mp3"),
         DocumentBlock(url="https://x.test/a.pdf"),
@@ -212,7 +212,8 @@ def test_chatbot_and_model_roles_are_the_assistant() -> None:
 @pytest.mark.parametrize(
     ("model", "kept"),
     [
-        ("deepseek-reasoner", True),  # V3.2+ needs it back on tool-call turns (QUIRKS.md §7)
+        # V3.2+ needs it back on tool-call turns (docs/gateway-behaviour.md §7)
+        ("deepseek-reasoner", True),
         ("glm-4.5", True),
         ("deepseek-r1", False),  # the original R1 rejects it in input
         ("gpt-4o-mini", False),

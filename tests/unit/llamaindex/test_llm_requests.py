@@ -118,7 +118,8 @@ async def test_a_model_passed_per_call_gets_its_own_family_rules(is_async: bool)
     await run(make_llm(gateway), "chat", is_async, user("Hi"), model="qwen-plus")
     body = body_of(gateway.requests[0])
     assert body["model"] == "qwen-plus"
-    assert body["top_p"] == 0.8  # new-api would inject 0.001 for Qwen otherwise (QUIRKS.md §5)
+    # new-api would inject 0.001 for Qwen otherwise (docs/gateway-behaviour.md §5)
+    assert body["top_p"] == 0.8
 
 
 async def test_tools_are_sent_as_functions_with_parallel_calls_off_by_default(
@@ -232,5 +233,6 @@ async def test_system_and_developer_roles(is_async: bool) -> None:
         ChatMessage(role=MessageRole.USER, content="Hi"),
     ]
     await run(make_llm(gateway, model="deepseek-chat"), "chat", is_async, messages)
-    # Only OpenAI reasoning models take `developer`; the shaper rewrites it (QUIRKS.md §5).
+    # Only OpenAI reasoning models take `developer`; the shaper rewrites it
+    # (docs/gateway-behaviour.md §5).
     assert body_of(gateway.requests[0])["messages"][0] == {"role": "system", "content": "Be brief."}

@@ -59,7 +59,7 @@ async def test_complete_carries_the_same_information(is_async: bool) -> None:
     [
         ({"content": "42", "reasoning_content": "Think."}, "Think.", "42"),
         ({"content": "42", "reasoning": "Think."}, "Think.", "42"),  # OpenRouter's name
-        # new-api sets both to the same text: never concatenated (QUIRKS.md §7)
+        # new-api sets both to the same text: never concatenated (docs/gateway-behaviour.md §7)
         ({"content": "42", "reasoning_content": "Think.", "reasoning": "Think."}, "Think.", "42"),
         ({"content": "<think>\nThink.\n</think>\n42"}, "Think.", "42"),  # thinking-to-content
     ],
@@ -80,7 +80,8 @@ async def test_reasoning_becomes_a_thinking_block(
 async def test_parallel_tool_calls(is_async: bool) -> None:
     body = completion(
         None,
-        "tool_use",  # new-api's Claude mapping passes Anthropic's reason through (QUIRKS.md §8)
+        # new-api's Claude mapping passes Anthropic's reason through (docs/gateway-behaviour.md §8)
+        "tool_use",
         tool_calls=[
             call("toolu_1", "get_weather", '{"city": "Paris"}'),
             call("toolu_2", "get_time", {"city": "Paris"}),  # an object, as GLM relays send
@@ -101,7 +102,7 @@ async def test_parallel_tool_calls(is_async: bool) -> None:
 
 
 async def test_empty_ids_get_stable_generated_ones(is_async: bool) -> None:
-    # Google's OpenAI-compatible endpoint answers `"id": ""` (QUIRKS.md §6).
+    # Google's OpenAI-compatible endpoint answers `"id": ""` (docs/gateway-behaviour.md §6).
     body = completion(None, tool_calls=[call("", "get_weather", '{"city": "Paris"}')])
     gateway = FakeGateway(json_reply(200, body))
     llm = make_llm(gateway, model="gemini-2.0-flash")
@@ -149,7 +150,8 @@ async def test_no_tool_call(is_async: bool) -> None:
 
 
 async def test_only_one_call_is_kept_when_parallel_calls_are_not_allowed(is_async: bool) -> None:
-    # Old new-api drops `parallel_tool_calls` (QUIRKS.md §5): the answer may still have two.
+    # Old new-api drops `parallel_tool_calls` (docs/gateway-behaviour.md §5): the answer may still
+    # have two.
     body = completion(None, tool_calls=[call("c1", "a", "{}"), call("c2", "b", "{}")])
     llm = make_llm(FakeGateway(json_reply(200, body)))
     response = await run(llm, "chat_with_tools", is_async, [], user_msg="Hi")
@@ -186,7 +188,7 @@ async def test_only_one_call_is_kept_when_parallel_calls_are_not_allowed(is_asyn
         ),
         (
             {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9},
-            "choice",  # Moonshot puts usage in the choice (QUIRKS.md §4)
+            "choice",  # Moonshot puts usage in the choice (docs/gateway-behaviour.md §4)
             {"input_tokens": 7, "output_tokens": 2, "total_tokens": 9},
         ),
     ],

@@ -1,5 +1,6 @@
-"""Streams → cumulative `ChatResponse`s: every tool-call chunk shape of QUIRKS.md §6, reasoning,
-usage and finish reasons, replayed in odd network-chunk sizes through the real client."""
+"""Streams → cumulative `ChatResponse`s: every tool-call chunk shape of docs/gateway-behaviour.md
+§6, reasoning, usage and finish reasons, replayed in odd network-chunk sizes through the real
+client."""
 
 from __future__ import annotations
 

@@ -58,7 +58,8 @@ async def test_json_schema_families_get_a_response_format(is_async: bool) -> Non
 async def test_json_mode_families_get_json_object_and_the_schema_in_the_prompt(
     is_async: bool,
 ) -> None:
-    # DeepSeek answers 400 to `json_schema` (QUIRKS.md §9): JSON mode plus the schema in words.
+    # DeepSeek answers 400 to `json_schema` (docs/gateway-behaviour.md §9): JSON mode plus the
+    # schema in words.
     _, gateway = await predict("deepseek-chat", is_async)
     (body,) = gateway.bodies
     assert body["response_format"] == {"type": "json_object"}
