@@ -329,6 +329,16 @@ TEXT_RULES: list[tuple[str, str]] = [
         r"two-line poem about the sea",
         "The tide rolls in with silver light,\nand hums the harbor into night.",
     ),
+    # The README's samples (tests/docs/test_readme.py).
+    (r"^你好[!！。]?$", "你好！有什么可以帮你的吗？"),
+    (r"^name three rivers in china", "The Yangtze, the Yellow River and the Pearl River."),
+    (r"^name a river in china", "The Yangtze."),
+    (r"^name a mountain in japan", "Mount Fuji."),
+    (r"^tell me a story$", STORY),
+    (
+        r"what does new-api answer when no channel serves a model\?\s*answer:?$",
+        "It answers HTTP 503: no channel serves the model in your group.",
+    ),
 ]
 
 
