@@ -1,4 +1,7 @@
-"""`make demo`: the core client live against a gateway, or replayed offline from cassettes."""
+"""`make demo`: the core client live against a gateway, or replayed offline from cassettes.
+
+Install: `pip install "aimhub-llm[examples]"` (what `make demo` runs it with).
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 Live when `AIMHUB_API_KEY` is set (`AIMHUB_BASE_URL`, `AIMHUB_MODEL` optional); otherwise it
 replays `cassettes/demo/langchain.yaml`, built by `scripts/build_langchain_cassettes.py` from a
 scripted gateway (see `cassettes/README.md`), with no network.
+
+Install: `pip install "aimhub-llm[examples]"` (what `make demo` runs it with).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 documents → `AimhubEmbeddings` → `InMemoryVectorStore` → retriever → `AimhubRerank` (in a
 contextual-compression retriever) → `ChatAimhub` answer quoting the retrieved text.
+
+Install: `pip install "aimhub-llm[examples]"` (what `make demo` runs it with).
 """
 
 from __future__ import annotations

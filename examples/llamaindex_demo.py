@@ -3,6 +3,8 @@
 Live when `AIMHUB_API_KEY` is set (model `AIMHUB_MODEL`, default `gpt-4o-mini`); otherwise the
 same calls are replayed offline from `cassettes/llamaindex/demo/`, which were built by
 `scripts/build_llamaindex_cassettes.py` from documented gateway shapes (see cassettes/README.md).
+
+Install: `pip install "aimhub-llm[examples]"` (what `make demo` runs it with).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class ChatAimhub(BaseChatModel):
     """Chat model for any model served by an OpenAI-compatible aggregator gateway.
 
     Setup:
-        `pip install "aimhub[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`
+        `pip install "aimhub-llm[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`
         for gateways other than Aimhub's).
 
     Instantiate:

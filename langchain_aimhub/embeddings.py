@@ -23,7 +23,7 @@ class AimhubEmbeddings(GatewayFields, Embeddings):
     in input order even when the gateway's `index` values are wrong or a batch comes back short.
 
     Setup:
-        `pip install "aimhub[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`
+        `pip install "aimhub-llm[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`
         for gateways other than Aimhub's).
 
     Instantiate:

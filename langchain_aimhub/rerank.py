@@ -24,7 +24,7 @@ class AimhubRerank(GatewayFields, BaseDocumentCompressor):
     missing one as `top_n: 0`.
 
     Setup:
-        `pip install "aimhub[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`).
+        `pip install "aimhub-llm[langchain]"`, then set `AIMHUB_API_KEY` (and `AIMHUB_BASE_URL`).
 
     Instantiate:
         ```python

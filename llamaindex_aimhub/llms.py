@@ -73,7 +73,7 @@ class Aimhub(FunctionCallingLLM):
     """Any model served by an OpenAI-compatible aggregator gateway (one-api, new-api, forks).
 
     ```python
-    from llamaindex_aimhub import Aimhub  # pip install "aimhub[llamaindex]"
+    from llamaindex_aimhub import Aimhub  # pip install "aimhub-llm[llamaindex]"
 
     llm = Aimhub(model="qwen-plus")  # AIMHUB_API_KEY, AIMHUB_BASE_URL
     print(llm.complete("Name three rivers in China.").text)
