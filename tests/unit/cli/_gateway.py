@@ -14,6 +14,7 @@ Each model id maps to a behaviour:
 * `stream_no_usage`: a stream without any usage chunk (docs/gateway-behaviour.md §4).
 * `quota`: 401 "该令牌额度已用尽" (docs/gateway-behaviour.md §2.3).
 * `interrupt`: raises KeyboardInterrupt, as Ctrl-C would arrive mid-request.
+* `reasoning`: streams `reasoning_content` before the answer (DeepSeek-style, §7).
 * `embed` / `rerank`: `/embeddings` and `/rerank` answers (§10, §11).
 """
 
@@ -164,6 +165,13 @@ class Gateway:
                     model, {"tool_calls": [{"index": 0, "function": {"arguments": ':"Paris"}'}}]}
                 ),
                 _chunk(model, {}, "tool_calls"),
+                *tail,
+            )
+        if behaviour == "reasoning":
+            return _stream(
+                _chunk(model, {"role": "assistant", "reasoning_content": "Thinking it over. "}),
+                _chunk(model, {"content": "Done."}),
+                _chunk(model, {}, "stop"),
                 *tail,
             )
         return _stream(

@@ -99,6 +99,29 @@ def test_chat_reads_stdin_when_piped(runner: CliRunner, gateway: Install) -> Non
     ]
 
 
+def test_chat_shows_reasoning(runner: CliRunner, gateway: Install) -> None:
+    gateway({"deepseek-reasoner": "reasoning"})
+    result = runner.invoke(app, ["chat", "deepseek-reasoner", "Why?"])
+    assert result.exit_code == 0, result.output
+    assert "Thinking it over. Done." in result.stdout
+
+
+def test_chat_interactive_keeps_the_conversation(
+    runner: CliRunner, gateway: Install, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aimhub.cli import _app
+
+    fake = gateway({"gpt-4o-mini": "ok"})
+    monkeypatch.setattr(_app, "_read_prompt", lambda prompt: None)  # as on a terminal
+    result = runner.invoke(app, ["chat", "gpt-4o-mini"], input="first\nsecond\n\n")
+    assert result.exit_code == 0, result.output
+    assert len(fake.requests) == 2
+    second = json.loads(fake.requests[1].content)["messages"]
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    assert second[1]["content"] == "1, 2, 3, 4, 5"
+    assert second[2]["content"] == "second"
+
+
 def test_chat_api_error_exits_1_without_traceback(runner: CliRunner, gateway: Install) -> None:
     gateway({"glm-4": "no_channel"})
     result = runner.invoke(app, ["chat", "glm-4", "hello"])

@@ -262,3 +262,36 @@ def test_probe_json_feeds_adapters_through_the_env_var(
     profile = ChatAimhub(model="claude-3-5-sonnet", api_key="sk-test").profile
     assert profile is not None
     assert profile["image_inputs"] is False
+
+
+#: One chat model of every chat family in the catalogue, and the embedding/rerank kinds.
+ONE_PER_FAMILY = {
+    "gpt-4o-mini": "openai",
+    "o3-mini": "openai-reasoning",
+    "claude-3-5-sonnet": "claude",
+    "gemini-2.5-flash": "gemini",
+    "qwen-plus": "qwen",
+    "ernie-4.0-8k": "ernie",
+    "glm-4-plus": "glm",
+    "hunyuan-lite": "hunyuan",
+    "sparkdesk-v3.5": "spark",
+    "moonshot-v1-8k": "moonshot",
+    "step-1-8k": "stepfun",
+    "deepseek-chat": "deepseek",
+}
+
+
+@pytest.mark.parametrize(("model", "family"), ONE_PER_FAMILY.items())
+def test_every_family_probes_through_its_request_rules(
+    runner: CliRunner, gateway: Install, model: str, family: str
+) -> None:
+    """The checks' requests go through each family's shaping and still parse (ERNIE's odd
+    message count, Claude's string tool content, o-series max_completion_tokens...)."""
+    fake = gateway({model: "ok"})
+    code, data = _probe_json(runner, model)
+    entry = data["models"][model]
+    assert entry["family"] == family
+    assert {c["status"] for c in entry["checks"].values()} == {"pass"}, entry["checks"]
+    assert code == 0
+    bodies = [json.loads(r.content) for r in fake.requests]
+    assert all(b["model"] == model for b in bodies)
