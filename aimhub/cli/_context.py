@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import typer
@@ -29,7 +29,7 @@ EXIT_INTERRUPTED = 130
 class Settings:
     """The global options, given before the command (`aimhub --base-url URL probe ...`)."""
 
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr or a log
     base_url: str | None = None
     timeout: float | None = None
     max_retries: int | None = None

@@ -207,3 +207,9 @@ def test_importing_aimhub_loads_no_cli_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(eval(out.stdout))
     assert not {m for m in loaded if m.split(".")[0] in ("typer", "rich", "click")}
+
+
+def test_settings_repr_hides_the_key() -> None:
+    from aimhub.cli._context import Settings
+
+    assert TEST_KEY not in repr(Settings(api_key=TEST_KEY))
