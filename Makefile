@@ -59,7 +59,8 @@ test-matrix: $(STAMP)
 test-latest: $(STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(VENV)/bin/nox -s latest
 
-# ... on the lowest allowed httpx, pydantic, aiohttp, langchain-core, llama-index-core, on 3.10.
+# ... on the lowest allowed httpx, pydantic, aiohttp, langchain-core, llama-index-core, typer,
+# rich, on 3.10.
 test-lowest: $(STAMP)
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(VENV)/bin/nox -s lowest
 

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 NEWEST, OLDEST = PYTHONS[-1], PYTHONS[0]
 #: The runtime dependencies whose lowest allowed versions `lowest` installs.
-LOWEST_OF = ["httpx", "pydantic", "aiohttp", "langchain-core", "llama-index-core"]
+LOWEST_OF = [
+    "httpx", "pydantic", "aiohttp", "langchain-core", "llama-index-core", "typer", "rich",
+]
 PACKAGES = ["aimhub", "langchain_aimhub", "llamaindex_aimhub"]
 
 nox.options.default_venv_backend = "uv"
@@ -68,7 +70,7 @@ def latest(session: nox.Session) -> None:
 def lowest(session: nox.Session) -> None:
     """The lowest versions pyproject.toml allows of the runtime dependencies, on the oldest Python.
 
-    Only those five are held at their floor; the test tools resolve as usual (their own lowest
+    Only those are held at their floor; the test tools resolve as usual (their own lowest
     versions would test pytest, not us).
     """
     constraints = Path(session.create_tmp()) / "lowest.txt"

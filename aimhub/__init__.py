@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from aimhub._catalog import ModelCapabilities, capabilities_for, register_model
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._config import ClientConfig, normalize_base_url
-    from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+    from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, CAPABILITIES_ENV, DEFAULT_BASE_URL
     from aimhub._embeddings import Embedder
     from aimhub._exceptions import (
         AimhubError,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnsupportedEndpointError,
     )
+    from aimhub._measured import load_capabilities
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
     from aimhub._streaming import AsyncStream, Stream
@@ -51,8 +52,10 @@ _EXPORTS = {
     "normalize_base_url": "aimhub._config",
     "API_KEY_ENV": "aimhub._constants",
     "BASE_URL_ENV": "aimhub._constants",
+    "CAPABILITIES_ENV": "aimhub._constants",
     "DEFAULT_BASE_URL": "aimhub._constants",
     "Embedder": "aimhub._embeddings",
+    "load_capabilities": "aimhub._measured",
     "ChatStreamAccumulator": "aimhub._normalize",
     "Reranker": "aimhub._rerank",
     "AsyncStream": "aimhub._streaming",
@@ -107,6 +110,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "API_KEY_ENV",
     "BASE_URL_ENV",
+    "CAPABILITIES_ENV",
     "DEFAULT_BASE_URL",
     "APIConnectionError",
     "APIError",
@@ -139,6 +143,7 @@ __all__ = [
     "__version__",
     "aiohttp_http_client",
     "capabilities_for",
+    "load_capabilities",
     "normalize_base_url",
     "register_model",
 ]

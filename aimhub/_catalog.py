@@ -7,6 +7,7 @@ and reads fields; none branches on a model name. The rows are in `aimhub/_catalo
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from aimhub._constants import CAPABILITIES_ENV
 from aimhub._exceptions import ConfigurationError
 
 __all__ = [
@@ -163,6 +165,11 @@ def register_model(
     row = CatalogRow(tuple(normalize_model_id(p) for p in keys), base.replace(**fields))
     with _lock:
         _user_rows.append(row)
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget memoised lookups after the rows changed."""
     _lookup.cache_clear()
     _with_overrides.cache_clear()
 
@@ -171,8 +178,10 @@ def capabilities_for(
     model: str, overrides: ModelCapabilities | Mapping[str, Any] | None = None
 ) -> ModelCapabilities:
     """The capabilities of `model`: the longest matching prefix wins, then suffix traits, then
-    per-instance `overrides` (a record, or a mapping of fields to change)."""
-    found = _lookup(normalize_model_id(model))
+    measured capabilities (`load_capabilities`, `AIMHUB_CAPABILITIES`), then per-instance
+    `overrides` (a record, or a mapping of fields to change)."""
+    # Read on every call (a dict lookup) so that setting the variable later still takes effect.
+    found = _lookup(normalize_model_id(model), os.environ.get(CAPABILITIES_ENV) or None)
     if not overrides:
         return found
     if isinstance(overrides, ModelCapabilities):
@@ -194,8 +203,9 @@ def _with_overrides(
 
 
 @lru_cache(maxsize=1024)
-def _lookup(name: str) -> ModelCapabilities:
+def _lookup(name: str, measured_env: str | None = None) -> ModelCapabilities:
     from aimhub._catalog_data import BUILTIN_ROWS, SUFFIX_TRAITS, UNKNOWN
+    from aimhub._measured import measured_for
 
     best: tuple[int, int, ModelCapabilities] | None = None
     rows = [*(((0, r)) for r in BUILTIN_ROWS), *((1, r) for r in _user_rows)]
@@ -209,4 +219,5 @@ def _lookup(name: str) -> ModelCapabilities:
     for suffix, traits in SUFFIX_TRAITS:
         if name.endswith(suffix) or f"{suffix}-" in name:
             found = found.replace(**traits)
-    return found
+    measured = measured_for(name, measured_env)
+    return found.replace(**measured) if measured else found

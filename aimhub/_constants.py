@@ -10,6 +10,8 @@ import httpx
 DEFAULT_BASE_URL: Final = "https://api.gaiasc.com/v1"
 API_KEY_ENV: Final = "AIMHUB_API_KEY"
 BASE_URL_ENV: Final = "AIMHUB_BASE_URL"
+#: A path to `aimhub probe --json` output whose measurements override the catalogue.
+CAPABILITIES_ENV: Final = "AIMHUB_CAPABILITIES"
 
 #: Long generations through a relay are slow to start; new-api's own upstream limit is 60 s of
 #: silence, so a read timeout shorter than that cuts off answers the gateway would still deliver.

@@ -1,0 +1,5 @@
+"""`python -m aimhub`: the `aimhub` command line."""
+
+from aimhub.cli import main
+
+main()
