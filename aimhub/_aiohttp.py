@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
+from aimhub._redact import redact, request_secrets
 
 if TYPE_CHECKING:
     import asyncio
@@ -192,7 +193,8 @@ def _as_httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         kind = httpx.ReadError
     else:
         return exc
-    return kind(f"{type(exc).__name__}: {exc}", request=request)
+    # aiohttp quotes the URL in some messages: its query string may hold a key.
+    return kind(redact(f"{type(exc).__name__}: {exc}", request_secrets(request)), request=request)
 
 
 def env_proxies() -> dict[str, str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +20,10 @@ from aimhub._exceptions import (
     PermissionDeniedError,
     effective_status,
     error_info,
+    parse_retry_after,
 )
+
+__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after"]
 
 # Retrying these can never succeed, whatever status the gateway chose
 # (docs/gateway-behaviour.md §2.3).
@@ -37,28 +38,6 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 # 504/524: the upstream already spent the whole timeout; new-api does not retry them either.
 # 501: the route does not exist on this gateway.
 _NO_RETRY_5XX = frozenset({501, 504, 524})
-
-
-def parse_retry_after(headers: httpx.Headers, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or date)."""
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(when.timestamp() - now(), 0.0)
 
 
 def is_retryable(error: APIError) -> bool:
