@@ -17,6 +17,7 @@ from aimhub._constants import SECRET_QUERY_PARAMS
 from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
+from aimhub._validate import check_body
 from aimhub.types._base import ResponseModel
 
 logger = logging.getLogger("aimhub")
@@ -71,6 +72,8 @@ class BaseClient:
         timeout: TimeoutLike,
     ) -> httpx.Request:
         merged = {**body, **params} if body else params
+        if endpoint.method != "GET":
+            check_body(endpoint.path, merged)  # before anything is sent, for every entry point
         if stream is not None:
             _check_stream_flag(merged, stream)
             merged["stream"] = stream

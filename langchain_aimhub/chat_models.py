@@ -30,6 +30,7 @@ from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._constants import API_KEY_ENV
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
 from aimhub._shaping import ShapedRequest, shape_chat_request
+from aimhub._validate import check_model, check_parameters
 from aimhub.types import ChatCompletion
 from langchain_aimhub._clients import credential_paths, gateway_clients, masked_credentials
 from langchain_aimhub._convert import (
@@ -41,6 +42,7 @@ from langchain_aimhub._convert import (
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._structured import structured_output_runnable
 
+_CLAMPED = frozenset({"temperature", "top_p"})
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -155,6 +157,10 @@ class ChatAimhub(BaseChatModel):
         # included, in `ValidationError.errors()`; raised here, it names only the bad field.
         self._client, self._async_client = gateway_clients(self)
         self._caps = capabilities_for(self.model_name, self.capabilities)
+        check_model(self.model_name)
+        # Temperature and top_p are clamped to the family's range when sent, not rejected.
+        params = self._default_params()
+        check_parameters({k: v for k, v in params.items() if k not in _CLAMPED}, self.model_name)
 
     @field_serializer("default_headers", "default_query")
     def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:

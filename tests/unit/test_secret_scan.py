@@ -303,6 +303,7 @@ def test_llamaindex_objects_and_their_errors_show_no_key(
 BAD_CONSTRUCTIONS: dict[str, Callable[[], object]] = {
     "ChatAimhub base_url": lambda: ChatAimhub(model="m", api_key=KEY, base_url="ftp://x"),
     "ChatAimhub timeout": lambda: ChatAimhub(model="m", api_key=KEY, timeout=-1),
+    "ChatAimhub max_tokens": lambda: ChatAimhub(model="m", api_key=KEY, max_tokens=-5),
     "AimhubEmbeddings base_url": lambda: AimhubEmbeddings(model="e", api_key=KEY, base_url="x"),
     "LangChain AimhubRerank top_n": lambda: LCRerank(model="r", api_key=KEY, top_n=-1),
     "LlamaIndex AimhubRerank top_n": lambda: LIRerank(model="r", api_key=KEY, top_n=-1),
