@@ -71,6 +71,8 @@ class AimhubClient(BaseClient):
         default_headers: headers added to every request.
         default_query: query parameters added to every request.
         http_client: an `httpx.Client` to use (its proxies, limits, transport); not closed by us.
+        max_retry_after: the longest `Retry-After` (seconds, default 60) the client waits for
+            before retrying; a longer one raises at once, with the wait on `error.retry_after`.
     """
 
     def __init__(
@@ -83,6 +85,7 @@ class AimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.Client | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -91,6 +94,7 @@ class AimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            max_retry_after=max_retry_after,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
@@ -305,6 +309,7 @@ class AsyncAimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -313,6 +318,7 @@ class AsyncAimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            max_retry_after=max_retry_after,
         )
         self._owns_http = http_client is None
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.

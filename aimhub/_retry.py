@@ -6,8 +6,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
-
 from aimhub._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from aimhub._exceptions import (
     APIConnectionError,
@@ -59,22 +57,29 @@ class RetryPolicy:
         initial_delay: the first backoff, doubled per attempt.
         max_delay: the cap on computed backoff.
         jitter: draws a factor in [0, 1); injectable for tests.
+        max_retry_after: the longest `Retry-After` waited for. A gateway asking for more is
+            answered at once with the error (its `retry_after` says how long it asked for),
+            so that the caller, or a limiter, can schedule the call instead of a blocked thread.
     """
 
     max_retries: int
     initial_delay: float = INITIAL_RETRY_DELAY
     max_delay: float = MAX_RETRY_DELAY
     jitter: Callable[[], float] = field(default=random.random, repr=False)
+    max_retry_after: float = MAX_RETRY_AFTER
+
+    def waits_too_long(self, error: APIError) -> bool:
+        """Whether the gateway asked for a longer wait than `max_retry_after`."""
+        hinted = getattr(error, "retry_after", None)
+        return hinted is not None and hinted > self.max_retry_after
 
     def next_delay(self, attempt: int, error: APIError) -> float | None:
         """Seconds to wait before attempt `attempt + 1`, or None to give up and raise `error`."""
-        if attempt >= self.max_retries or not is_retryable(error):
+        if attempt >= self.max_retries or not is_retryable(error) or self.waits_too_long(error):
             return None
-        response = getattr(error, "response", None)
-        if isinstance(response, httpx.Response):
-            hinted = parse_retry_after(response.headers)
-            if hinted is not None and hinted <= MAX_RETRY_AFTER:
-                return hinted
+        hinted = getattr(error, "retry_after", None)
+        if hinted is not None:
+            return float(hinted)
         backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
         # Up to 25 % less, so that many clients rejected together do not return together.
         return backoff * (1.0 - 0.25 * self.jitter())
