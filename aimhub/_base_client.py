@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import MAX_RETRY_AFTER, SECRET_QUERY_PARAMS
+from aimhub._deadline import CallClock, CallLimits
 from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
@@ -40,6 +41,9 @@ class BaseClient:
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         max_retry_after: float | None = None,
+        total_timeout: float | None = None,
+        first_token_timeout: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         self.config = ClientConfig.create(
             api_key=api_key,
@@ -49,6 +53,7 @@ class BaseClient:
             default_headers=default_headers,
             default_query=default_query,
         )
+        self.limits = CallLimits(total_timeout, first_token_timeout, idle_timeout)
         self.retry_policy = RetryPolicy(
             self.config.max_retries, max_retry_after=_check_max_retry_after(max_retry_after)
         )
@@ -108,8 +113,13 @@ class BaseClient:
                 (time.perf_counter() - started) * 1000,
             )
 
-    def _retry_delay(self, request: httpx.Request, attempt: int, error: APIError) -> float | None:
+    def _retry_delay(
+        self, request: httpx.Request, attempt: int, error: APIError, clock: CallClock | None
+    ) -> float | None:
         delay = self.retry_policy.next_delay(attempt, error)
+        left = clock.total_left() if clock is not None else None
+        if delay is not None and left is not None and delay >= left:
+            delay = None  # the wait alone would outlast total_timeout
         if delay is None and self.retry_policy.waits_too_long(error):
             limit = self.retry_policy.max_retry_after
             error.message += (

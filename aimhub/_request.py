@@ -173,8 +173,10 @@ def transport_error(
     detail = redact(f"{type(exc).__name__}: {exc}", request_secrets(request))
     if isinstance(exc, httpx.TimeoutException):
         message = (
-            f"Timeout: the gateway did not answer in time ({type(exc).__name__}) — raise "
-            "timeout=... for long generations, or check the network."
+            f"Timeout: the gateway did not answer in time ({type(exc).__name__}"
+            f"{': ' + str(exc) if 'exceeded' in str(exc) else ''}) — raise timeout=... (or "
+            "total_timeout/first_token_timeout/idle_timeout) for long generations, or check the "
+            "network."
         )
         return APITimeoutError(message, request=request, partial_text=partial_text)
     message = (
