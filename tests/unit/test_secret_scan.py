@@ -58,7 +58,8 @@ def _pickled_outside_secretstr(obj: object) -> bytes:
 
 
 def _echo_401(request: httpx.Request) -> httpx.Response:
-    # Gateways echo the key they could not find (docs/gateway-behaviour.md §2.1).
+    # new-api quotes the key in auth/quota messages, masked (docs/gateway-behaviour.md §2.3);
+    # an older fork or an upstream relay may quote it unmasked, as here.
     token = request.headers["authorization"].removeprefix("Bearer ")
     query = request.url.params.get("key", "")
     body = {"error": {"message": f"invalid token {token} (query {query})", "code": "x"}}
