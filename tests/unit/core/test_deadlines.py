@@ -111,3 +111,22 @@ async def test_streams_within_their_bounds_are_untouched(is_async: bool) -> None
 def test_bad_bounds_are_rejected(name: str, value: object) -> None:
     with pytest.raises(ConfigurationError, match=f"{name} must be a positive number"):
         AimhubClient(api_key=TEST_KEY, **{name: value})  # type: ignore[arg-type]
+
+
+# --- on the wire: a loopback server that dribbles ---------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "bound"), [("dribble", 0.3), ("slow", 0.2)])
+async def test_total_timeout_holds_over_real_sockets(
+    is_async: bool, loopback: str, mode: str, bound: float
+) -> None:
+    # `dribble`: a byte run every 0.1 s never trips the 5 s read timeout; `slow`: 0.5 s of
+    # silence before the headers, which the sync client's capped read catches.
+    cls = AsyncAimhubClient if is_async else AimhubClient
+    client = cls(
+        api_key=TEST_KEY, base_url=f"{loopback}/{mode}/v1", timeout=5.0, total_timeout=bound
+    )
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match="total_timeout"):
+        await call(client, "chat", **ARGS)
+    assert time.monotonic() - started < bound + 0.35
