@@ -41,10 +41,12 @@ import httpx
 
 from aimhub._constants import REQUEST_ID_HEADERS
 from aimhub._redact import (
+    NO_REQUEST,
     detached_response,
     redact,
     redact_value,
     redacted_request,
+    request_of,
     request_secrets,
 )
 
@@ -169,11 +171,11 @@ class APIStatusError(APIError):
         request_ids: tuple[str, ...] = (),
         partial_text: str | None = None,
     ) -> None:
-        sent = request if request is not None or response is None else _request_of(response)
+        sent = request if request is not None or response is None else request_of(response)
         secrets = request_secrets(sent)  # read before the request is redacted
         super().__init__(message, request=sent, request_id=request_id, partial_text=partial_text)
         self.response = (
-            detached_response(response, self.request or _NO_REQUEST, secrets)
+            detached_response(response, self.request or NO_REQUEST, secrets)
             if response is not None
             else None
         )
@@ -185,17 +187,6 @@ class APIStatusError(APIError):
         self.param = param
         self.raw_message = raw_message
         self.request_ids = request_ids
-
-
-#: Stands in on a detached response whose original had no request attached.
-_NO_REQUEST = httpx.Request("GET", "http://unknown.invalid/")
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    try:
-        return response.request
-    except RuntimeError:  # a response built by hand, without a request
-        return None
 
 
 class BadRequestError(APIStatusError):

@@ -18,11 +18,13 @@ import httpx
 from aimhub._constants import SECRET_HEADERS, SECRET_QUERY_PARAMS
 
 __all__ = [
+    "NO_REQUEST",
     "detached_response",
     "masked_url",
     "redact",
     "redact_value",
     "redacted_request",
+    "request_of",
     "request_secrets",
 ]
 
@@ -117,6 +119,18 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
         headers=headers,
         extensions={_REDACTED: True},
     )
+
+
+#: Stands in on a detached response whose original had no request attached.
+NO_REQUEST = httpx.Request("GET", "http://unknown.invalid/")
+
+
+def request_of(response: httpx.Response) -> httpx.Request | None:
+    """The response's request, or None for a response built by hand without one."""
+    try:
+        return response.request
+    except RuntimeError:
+        return None
 
 
 def detached_response(
