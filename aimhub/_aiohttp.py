@@ -7,13 +7,15 @@ retries, errors, streaming, event hooks and cassette replay see no difference.
 
 An aiohttp session belongs to one event loop, and every `asyncio.run` makes a new loop: the
 transport keeps one session per running loop and closes it when that loop shuts down its async
-generators (the end of `asyncio.run`, or pytest-asyncio's loop teardown), or on `aclose()`. No
+generators (the end of `asyncio.run`, or pytest-asyncio's loop teardown), when `loop.close()` is
+called without that (`run_until_complete` scripts), or on `aclose()`. No
 "Unclosed client session" is left behind, and no session is used on a loop it does not belong to.
 aiohttp itself is imported on the first request, not with `aimhub`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 import urllib.request
 import weakref
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
+from aimhub._redact import redact, request_secrets
 
 if TYPE_CHECKING:
     import asyncio
@@ -128,6 +131,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         closer = _closed_with_the_loop(session)
         await closer.asend(None)  # runs to its `yield` at once: no other task can interleave
         self._sessions[loop] = (session, closer)
+        _close_before_the_loop(loop, closer)
         return session
 
 
@@ -138,6 +142,25 @@ async def _closed_with_the_loop(session: aiohttp.ClientSession) -> AsyncGenerato
         yield
     finally:
         await session.close()
+
+
+def _close_before_the_loop(
+    loop: asyncio.AbstractEventLoop, closer: AsyncGenerator[None, None]
+) -> None:
+    # A loop closed without `shutdown_asyncgens()` (`run_until_complete` then `close()`) never
+    # finalises `closer`: the session would outlive its loop and warn "Unclosed client session".
+    # So `loop.close()` itself first runs the closer on the loop, which is still usable then.
+    original = loop.close
+
+    def close() -> None:
+        if not loop.is_running() and not loop.is_closed():
+            with contextlib.suppress(Exception):  # closing must never stop the loop closing
+                loop.run_until_complete(closer.aclose())
+        original()
+
+    # An event loop type that refuses instance attributes (uvloop's) keeps the asyncgen path.
+    with contextlib.suppress(AttributeError, TypeError):
+        loop.close = close  # type: ignore[method-assign]
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -192,7 +215,8 @@ def _as_httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         kind = httpx.ReadError
     else:
         return exc
-    return kind(f"{type(exc).__name__}: {exc}", request=request)
+    # aiohttp quotes the URL in some messages: its query string may hold a key.
+    return kind(redact(f"{type(exc).__name__}: {exc}", request_secrets(request)), request=request)
 
 
 def env_proxies() -> dict[str, str]:

@@ -13,10 +13,12 @@ import httpx
 from pydantic import SecretStr
 
 from aimhub._config import ClientConfig, TimeoutLike
-from aimhub._constants import SECRET_QUERY_PARAMS
+from aimhub._constants import MAX_RETRY_AFTER, SECRET_QUERY_PARAMS
+from aimhub._deadline import CallClock, CallLimits
 from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
+from aimhub._validate import check_body
 from aimhub.types._base import ResponseModel
 
 logger = logging.getLogger("aimhub")
@@ -38,6 +40,10 @@ class BaseClient:
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        max_retry_after: float | None = None,
+        total_timeout: float | None = None,
+        first_token_timeout: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         self.config = ClientConfig.create(
             api_key=api_key,
@@ -47,7 +53,10 @@ class BaseClient:
             default_headers=default_headers,
             default_query=default_query,
         )
-        self.retry_policy = RetryPolicy(self.config.max_retries)
+        self.limits = CallLimits(total_timeout, first_token_timeout, idle_timeout)
+        self.retry_policy = RetryPolicy(
+            self.config.max_retries, max_retry_after=_check_max_retry_after(max_retry_after)
+        )
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
@@ -71,6 +80,8 @@ class BaseClient:
         timeout: TimeoutLike,
     ) -> httpx.Request:
         merged = {**body, **params} if body else params
+        if endpoint.method != "GET":
+            check_body(endpoint.path, merged)  # before anything is sent, for every entry point
         if stream is not None:
             _check_stream_flag(merged, stream)
             merged["stream"] = stream
@@ -102,8 +113,20 @@ class BaseClient:
                 (time.perf_counter() - started) * 1000,
             )
 
-    def _retry_delay(self, request: httpx.Request, attempt: int, error: APIError) -> float | None:
+    def _retry_delay(
+        self, request: httpx.Request, attempt: int, error: APIError, clock: CallClock | None
+    ) -> float | None:
         delay = self.retry_policy.next_delay(attempt, error)
+        left = clock.total_left() if clock is not None else None
+        if delay is not None and left is not None and delay >= left:
+            delay = None  # the wait alone would outlast total_timeout
+        if delay is None and self.retry_policy.waits_too_long(error):
+            limit = self.retry_policy.max_retry_after
+            error.message += (
+                f" [the gateway asked to wait {getattr(error, 'retry_after', 0):.0f} s, more than "
+                f"max_retry_after={limit:g}: not retried; the wait is on the error as retry_after]"
+            )
+            error.args = (error.message,)
         if logger.isEnabledFor(logging.DEBUG):
             verdict = "giving up" if delay is None else f"retrying in {delay:.2f} s"
             logger.debug(
@@ -116,6 +139,15 @@ class BaseClient:
                 verdict,
             )
         return delay
+
+
+def _check_max_retry_after(value: float | None) -> float:
+    if value is None:
+        return MAX_RETRY_AFTER
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        msg = f"max_retry_after must be a number of seconds >= 0, got {value!r}"
+        raise ConfigurationError(msg)
+    return float(value)
 
 
 @functools.cache

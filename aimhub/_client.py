@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -14,6 +14,7 @@ from aimhub._aiohttp import default_async_http_client
 from aimhub._base_client import BaseClient, Body, Headers, ResponseT, default_ssl_context
 from aimhub._config import TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
+from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
 from aimhub._request import (
     CHAT_COMPLETIONS,
@@ -48,6 +49,21 @@ async def _asleep(delay: float) -> None:
     await asyncio.sleep(delay)
 
 
+async def _bounded(
+    sending: Awaitable[httpx.Response], clock: CallClock | None, request: httpx.Request
+) -> httpx.Response:
+    if clock is None:
+        return await sending
+    import asyncio
+
+    left = clock.check(request)
+    try:
+        return await asyncio.wait_for(sending, left)
+    except asyncio.TimeoutError:
+        msg = f"{(clock.remaining() or (0, 'the time bound'))[1]} exceeded"
+        raise httpx.ReadTimeout(msg, request=request) from None
+
+
 def _needs_body(response: httpx.Response, stream: bool) -> bool:
     return response.is_error or not stream or is_json_response(response)
 
@@ -71,6 +87,12 @@ class AimhubClient(BaseClient):
         default_headers: headers added to every request.
         default_query: query parameters added to every request.
         http_client: an `httpx.Client` to use (its proxies, limits, transport); not closed by us.
+        max_retry_after: the longest `Retry-After` (seconds, default 60) the client waits for
+            before retrying; a longer one raises at once, with the wait on `error.retry_after`.
+        total_timeout: seconds for the whole call (attempts, retry waits, the body read);
+            `timeout` bounds each single read only. Default: no bound.
+        first_token_timeout: streams: seconds until the first bytes of the answer.
+        idle_timeout: streams: seconds allowed between two chunks.
     """
 
     def __init__(
@@ -83,6 +105,10 @@ class AimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.Client | None = None,
+        max_retry_after: float | None = None,
+        total_timeout: float | None = None,
+        first_token_timeout: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -91,6 +117,10 @@ class AimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            max_retry_after=max_retry_after,
+            total_timeout=total_timeout,
+            first_token_timeout=first_token_timeout,
+            idle_timeout=idle_timeout,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
@@ -241,25 +271,31 @@ class AimhubClient(BaseClient):
         return Stream(response, StreamParser(endpoint, response, raw=raw))
 
     def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 0
+        attempt, clock = 0, self.limits.for_call(stream=stream)
         while True:
-            outcome = self._attempt(request, stream)
+            outcome = self._attempt(request, stream, clock)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome)
+            delay = self._retry_delay(request, attempt, outcome, clock)
             if delay is None:
                 raise outcome
             _sleep(delay)
             attempt += 1
 
-    def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
+    def _attempt(
+        self, request: httpx.Request, stream: bool, clock: CallClock | None
+    ) -> httpx.Response | APIError:
         started = time.perf_counter()
         try:
+            if clock is not None:
+                clock.cap_read_timeout(request)
             response = self._http.send(request, stream=True)
         except httpx.TransportError as exc:
             self._log_attempt(request, exc, started)
             return transport_error(request, exc)
         self._log_attempt(request, response, started)
+        if clock is not None:
+            response.stream = BoundedSyncStream(response.stream, clock, request)  # type: ignore[arg-type]
         if _needs_body(response, stream):
             try:
                 response.read()
@@ -305,6 +341,10 @@ class AsyncAimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_retry_after: float | None = None,
+        total_timeout: float | None = None,
+        first_token_timeout: float | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -313,6 +353,10 @@ class AsyncAimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            max_retry_after=max_retry_after,
+            total_timeout=total_timeout,
+            first_token_timeout=first_token_timeout,
+            idle_timeout=idle_timeout,
         )
         self._owns_http = http_client is None
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
@@ -459,25 +503,29 @@ class AsyncAimhubClient(BaseClient):
         return AsyncStream(response, StreamParser(endpoint, response, raw=raw))
 
     async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 0
+        attempt, clock = 0, self.limits.for_call(stream=stream)
         while True:
-            outcome = await self._attempt(request, stream)
+            outcome = await self._attempt(request, stream, clock)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome)
+            delay = self._retry_delay(request, attempt, outcome, clock)
             if delay is None:
                 raise outcome
             await _asleep(delay)
             attempt += 1
 
-    async def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
+    async def _attempt(
+        self, request: httpx.Request, stream: bool, clock: CallClock | None
+    ) -> httpx.Response | APIError:
         started = time.perf_counter()
         try:
-            response = await self._http.send(request, stream=True)
+            response = await _bounded(self._http.send(request, stream=True), clock, request)
         except httpx.TransportError as exc:
             self._log_attempt(request, exc, started)
             return transport_error(request, exc)
         self._log_attempt(request, response, started)
+        if clock is not None:
+            response.stream = BoundedAsyncStream(response.stream, clock, request)  # type: ignore[arg-type]
         if _needs_body(response, stream):
             try:
                 await response.aread()

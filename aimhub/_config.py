@@ -51,16 +51,18 @@ def normalize_base_url(url: str) -> str:
     """
     raw = url.strip()
     example = f"e.g. {DEFAULT_BASE_URL!r}"
+    # Echoed in messages: never the user:password or the query (either may hold a key).
+    unsafe = _shown(raw)
     if any(char.isspace() for char in raw):
-        msg = f"base_url {raw!r} contains a space; paste only the address, {example}"
+        msg = f"base_url {unsafe!r} contains a space; paste only the address, {example}"
         raise ConfigurationError(msg)
     try:
         parsed = httpx.URL(raw)
     except (httpx.InvalidURL, TypeError) as exc:
-        msg = f"base_url {raw!r} is not a valid URL; pass the gateway address, {example}"
-        raise ConfigurationError(msg) from exc
+        msg = f"base_url {unsafe!r} is not a valid URL; pass the gateway address, {example}"
+        raise ConfigurationError(msg) from None if "?" in raw or "@" in raw else exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        msg = f"base_url {raw!r} must be an absolute http:// or https:// URL, {example}"
+        msg = f"base_url {unsafe!r} must be an absolute http:// or https:// URL, {example}"
         raise ConfigurationError(msg)
     # What remains is echoed in messages: never the user:password or the query (may hold a key).
     shown = str(parsed.copy_with(userinfo=b"", query=None, fragment=None))
@@ -89,6 +91,13 @@ def normalize_base_url(url: str) -> str:
     if not _VERSION_SEGMENT.search(path.lower()):
         path = f"{path}/v1"
     return str(parsed.copy_with(path=path, query=None, fragment=None))
+
+
+def _shown(raw: str) -> str:
+    """`raw` cut before any query or fragment, with any `user:password@` dropped."""
+    head = raw.split("?", 1)[0].split("#", 1)[0]
+    scheme, sep, rest = head.rpartition("://")
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}" if "@" in rest else head
 
 
 def resolve_api_key(api_key: str | SecretStr | None) -> SecretStr:

@@ -29,15 +29,26 @@ the status, the `code` and message patterns together, by `classify()`.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
 
-from aimhub._constants import REQUEST_ID_HEADERS, SECRET_HEADERS, SECRET_QUERY_PARAMS
+from aimhub._constants import REQUEST_ID_HEADERS
+from aimhub._redact import (
+    NO_REQUEST,
+    detached_response,
+    redact,
+    redact_value,
+    redacted_request,
+    request_of,
+    request_secrets,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -73,9 +84,12 @@ class ConfigurationError(AimhubError, ValueError):
 class APIError(AimhubError):
     """A call to the gateway failed.
 
+    Errors pickle, deep-copy and print without the key: they keep a redacted copy of the
+    request, never the one that was sent.
+
     Attributes:
         message: the readable message, with what to do about it.
-        request: the request that failed (never shows headers, so never the key).
+        request: the request that failed: method, URL and headers, credentials masked, no body.
         request_id: the gateway's request id, when it sent one.
         partial_text: text already streamed before a stream failed.
     """
@@ -92,7 +106,7 @@ class APIError(AimhubError):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.request = request
+        self.request = redacted_request(request) if request is not None else None
         self.request_id = request_id
         self.partial_text = partial_text
 
@@ -132,8 +146,10 @@ class APIStatusError(APIError):
         raw_message: the gateway's own message without request-id suffixes.
         request_ids: every `(request id: …)` found in the message, in order: each relay hop
             appends its own, so the last one is the gateway this client called.
-        body: the parsed body (or the text when it is not JSON).
-        response: the `httpx.Response`, when there was one.
+        body: the parsed body (or the text when it is not JSON), echoed credentials masked.
+        response: a closed copy of the `httpx.Response` (status, headers, body read), when
+            there was one.
+        retry_after: seconds the gateway asked to wait (`Retry-After`), when it said.
     """
 
     label = "API error"
@@ -155,9 +171,16 @@ class APIStatusError(APIError):
         request_ids: tuple[str, ...] = (),
         partial_text: str | None = None,
     ) -> None:
-        super().__init__(message, request=request, request_id=request_id, partial_text=partial_text)
-        self.response = response
-        self.body = body
+        sent = request if request is not None or response is None else request_of(response)
+        secrets = request_secrets(sent)  # read before the request is redacted
+        super().__init__(message, request=sent, request_id=request_id, partial_text=partial_text)
+        self.response = (
+            detached_response(response, self.request or NO_REQUEST, secrets)
+            if response is not None
+            else None
+        )
+        self.retry_after = parse_retry_after(response.headers) if response is not None else None
+        self.body = redact_value(body, secrets)
         self.status_code = status_code
         self.code = code
         self.error_type = error_type
@@ -268,9 +291,6 @@ _REQUEST_ID_SUFFIX = re.compile(r"\s*[(（]\s*request id:\s*([^)）]*?)\s*[)）]
 #: Cloudflare's plain-text block pages: `error code: 1010` (banned client signature), 1020 ...
 _CLOUDFLARE_CODE = re.compile(r"error code: 1\d{3}", re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-# new-api already masks keys as sk-abc***xyz; anything that still looks like a key is masked here.
-_KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9]{3})[A-Za-z0-9_\-]{6,}([A-Za-z0-9]{3})\b")
-_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -283,39 +303,26 @@ class ErrorInfo:
     param: str | None = None
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Mask anything in a gateway message that looks like a credential, and every known secret.
-
-    Patterns catch `sk-` keys and bearer tokens; `secrets` (see `request_secrets`) catches keys
-    of any shape that a gateway echoes back verbatim.
-    """
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, _mask(secret))
-    return _BEARER.sub(r"\1***", _KEY_LIKE.sub(r"\1***\2", text))
-
-
-def _mask(secret: str) -> str:
-    return f"{secret[:3]}***{secret[-3:]}" if len(secret) >= 16 else "***"
-
-
-def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
-    """The credentials a request carries (headers and query), as a gateway might echo them.
-
-    new-api strips the `sk-` prefix before looking a key up, so the bare form is included too.
-    Values shorter than 8 characters are left alone: masking them would garble messages.
-    """
-    if request is None:
-        return ()
-    values: set[str] = set()
-    for name, value in request.headers.items():
-        if name.lower() in SECRET_HEADERS:
-            values.add(value.split(" ", 1)[1] if " " in value else value)
-    for name, value in request.url.params.multi_items():
-        if name.lower() in SECRET_QUERY_PARAMS:
-            values.add(value)
-    values |= {v.removeprefix("sk-") for v in values if v.startswith("sk-")}
-    return tuple(v.strip() for v in values if len(v.strip()) >= 8)
+def parse_retry_after(headers: httpx.Headers, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or date)."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - now(), 0.0)
 
 
 def is_error_body(body: object) -> bool:

@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from aimhub._config import ClientConfig
-from aimhub._constants import SECRET_QUERY_PARAMS
 from aimhub._exceptions import (
     APIConnectionError,
     APIError,
@@ -23,10 +22,9 @@ from aimhub._exceptions import (
     decode_body,
     is_error_body,
     make_status_error,
-    redact,
     request_id_of,
-    request_secrets,
 )
+from aimhub._redact import masked_url, redact, request_secrets
 from aimhub._sse import ServerSentEvent, SSEDecoder
 from aimhub.types import (
     ChatCompletion,
@@ -156,12 +154,7 @@ class _MaskSecretQuery(logging.Filter):
 
 
 def _masked_url(url: httpx.URL) -> str:
-    if not url.query:
-        return str(url)
-    params = [
-        (k, "***" if k.lower() in SECRET_QUERY_PARAMS else v) for k, v in url.params.multi_items()
-    ]
-    return str(url.copy_with(params=params))
+    return str(masked_url(url))
 
 
 def mask_secrets_in_httpx_logs() -> None:
@@ -176,14 +169,18 @@ def transport_error(
 ) -> APIError:
     """Map an httpx transport failure to our connection or timeout error."""
     what = "stream broke" if partial_text is not None else "request failed"
+    # aiohttp's messages can quote the URL, query string (and so a `?key=`) included.
+    detail = redact(f"{type(exc).__name__}: {exc}", request_secrets(request))
     if isinstance(exc, httpx.TimeoutException):
         message = (
-            f"Timeout: the gateway did not answer in time ({type(exc).__name__}) — raise "
-            "timeout=... for long generations, or check the network."
+            f"Timeout: the gateway did not answer in time ({type(exc).__name__}"
+            f"{': ' + str(exc) if 'exceeded' in str(exc) else ''}) — raise timeout=... (or "
+            "total_timeout/first_token_timeout/idle_timeout) for long generations, or check the "
+            "network."
         )
         return APITimeoutError(message, request=request, partial_text=partial_text)
     message = (
-        f"Connection error: the {what} ({type(exc).__name__}: {exc}) — check base_url, "
+        f"Connection error: the {what} ({detail}) — check base_url, "
         "the network and any proxy between you and the gateway."
     )
     return APIConnectionError(message, request=request, partial_text=partial_text)
@@ -223,16 +220,20 @@ def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response)
     try:
         parsed = endpoint.response_type.model_validate_json(response.content)
     except ValidationError as exc:
+        # Not chained: pydantic's message quotes the body, where a gateway may echo the key;
+        # what it says is in the message below (first bad field and its error type).
         body = decode_body(response)
         if isinstance(body, dict):
-            # Well-formed JSON with unexpected types: keep what we can read, drop nothing silently.
-            raise _validation_error(
-                endpoint,
-                response,
-                f"unexpected field types ({exc.error_count()} errors: {exc.errors()[0]['loc']})",
-            ) from exc
-        what = redact(_describe_body(body), request_secrets(response.request))
-        raise _validation_error(endpoint, response, what) from exc
+            first = exc.errors(include_input=False)[0]
+            what = (
+                f"unexpected field types ({exc.error_count()} errors: {first['loc']} "
+                f"{first['type']})"
+            )
+        else:
+            what = _describe_body(body)
+        raise _validation_error(
+            endpoint, response, redact(what, request_secrets(response.request))
+        ) from None
     parsed._request_id = request_id_of(response)
     _unbind_stream(response)
     return parsed

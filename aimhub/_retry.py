@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import httpx
 
 from aimhub._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 from aimhub._exceptions import (
@@ -22,7 +18,10 @@ from aimhub._exceptions import (
     PermissionDeniedError,
     effective_status,
     error_info,
+    parse_retry_after,
 )
+
+__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after"]
 
 # Retrying these can never succeed, whatever status the gateway chose
 # (docs/gateway-behaviour.md §2.3).
@@ -37,28 +36,6 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 # 504/524: the upstream already spent the whole timeout; new-api does not retry them either.
 # 501: the route does not exist on this gateway.
 _NO_RETRY_5XX = frozenset({501, 504, 524})
-
-
-def parse_retry_after(headers: httpx.Headers, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or date)."""
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(when.timestamp() - now(), 0.0)
 
 
 def is_retryable(error: APIError) -> bool:
@@ -80,22 +57,29 @@ class RetryPolicy:
         initial_delay: the first backoff, doubled per attempt.
         max_delay: the cap on computed backoff.
         jitter: draws a factor in [0, 1); injectable for tests.
+        max_retry_after: the longest `Retry-After` waited for. A gateway asking for more is
+            answered at once with the error (its `retry_after` says how long it asked for),
+            so that the caller, or a limiter, can schedule the call instead of a blocked thread.
     """
 
     max_retries: int
     initial_delay: float = INITIAL_RETRY_DELAY
     max_delay: float = MAX_RETRY_DELAY
     jitter: Callable[[], float] = field(default=random.random, repr=False)
+    max_retry_after: float = MAX_RETRY_AFTER
+
+    def waits_too_long(self, error: APIError) -> bool:
+        """Whether the gateway asked for a longer wait than `max_retry_after`."""
+        hinted = getattr(error, "retry_after", None)
+        return hinted is not None and hinted > self.max_retry_after
 
     def next_delay(self, attempt: int, error: APIError) -> float | None:
         """Seconds to wait before attempt `attempt + 1`, or None to give up and raise `error`."""
-        if attempt >= self.max_retries or not is_retryable(error):
+        if attempt >= self.max_retries or not is_retryable(error) or self.waits_too_long(error):
             return None
-        response = getattr(error, "response", None)
-        if isinstance(response, httpx.Response):
-            hinted = parse_retry_after(response.headers)
-            if hinted is not None and hinted <= MAX_RETRY_AFTER:
-                return hinted
+        hinted = getattr(error, "retry_after", None)
+        if hinted is not None:
+            return float(hinted)
         backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
         # Up to 25 % less, so that many clients rejected together do not return together.
         return backoff * (1.0 - 0.25 * self.jitter())

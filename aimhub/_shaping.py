@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,8 +79,8 @@ def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> No
 
 def _clamp(out: dict[str, Any], key: str, low: float, high: float, model: str, rule: str) -> None:
     value = out.get(key)
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return  # not a number to clamp: `check_body` rejects it with a clear message
     clamped = min(max(float(value), low), high)
     if clamped != value:
         out[key] = clamped

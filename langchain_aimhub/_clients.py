@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aimhub import AimhubClient, AsyncAimhubClient
+from aimhub._constants import API_KEY_ENV, SECRET_HEADERS, SECRET_QUERY_PARAMS
 
 
 def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
@@ -25,3 +26,27 @@ def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
         AimhubClient(**options, http_client=fields.http_client),
         AsyncAimhubClient(**options, http_client=fields.http_async_client),
     )
+
+
+def credential_paths(fields: Any) -> dict[str, str]:
+    """`lc_secrets` entries for credentials in `default_headers` / `default_query`.
+
+    `dumpd` writes these as secrets (read back from `AIMHUB_API_KEY` on load), never in clear.
+    """
+    paths: dict[str, str] = {}
+    for attr, names in (
+        ("default_headers", SECRET_HEADERS),
+        ("default_query", SECRET_QUERY_PARAMS),
+    ):
+        for name in getattr(fields, attr, None) or {}:
+            if name.lower() in names:
+                paths[f"{attr}.{name}"] = API_KEY_ENV
+    return paths
+
+
+def masked_credentials(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Headers or query parameters as `model_dump` shows them: credentials as `***`."""
+    if values is None:
+        return None
+    names = SECRET_HEADERS | SECRET_QUERY_PARAMS
+    return {k: "***" if k.lower() in names else v for k, v in values.items()}

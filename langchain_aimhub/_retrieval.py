@@ -6,12 +6,11 @@ from typing import Any
 
 import httpx
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
-from langchain_aimhub._clients import gateway_clients
+from langchain_aimhub._clients import gateway_clients, masked_credentials
 
 
 class GatewayFields(BaseModel):
@@ -36,8 +35,8 @@ class GatewayFields(BaseModel):
     """Retries of failures that may succeed later (429, 5xx); `0` disables them."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra top-level request fields; the fields this class sets win on a clash."""
-    default_headers: dict[str, str] | None = None
-    """Headers sent with every request."""
+    default_headers: dict[str, str] | None = Field(default=None, repr=False)
+    """Headers sent with every request (not shown in `repr`: they may carry a credential)."""
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     """An `httpx.Client` to send with (proxies, limits, transport); not closed by us."""
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
@@ -46,10 +45,19 @@ class GatewayFields(BaseModel):
     _client: AimhubClient = PrivateAttr()
     _async_client: AsyncAimhubClient = PrivateAttr()
 
-    @model_validator(mode="after")
-    def _create_clients(self) -> Self:
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        # Not a pydantic validator: an error raised there carries the whole input, key
+        # included, in `ValidationError.errors()`; raised here, it names only the bad field.
+        self._check()
         self._client, self._async_client = gateway_clients(self)
-        return self
+
+    @field_serializer("default_headers")
+    def _mask_credentials(self, values: dict[str, str] | None) -> dict[str, Any] | None:
+        return masked_credentials(values)
+
+    def _check(self) -> None:
+        """Fail at construction on settings the subclass cannot use (raises, never wraps)."""
 
     @property
     def model(self) -> str:

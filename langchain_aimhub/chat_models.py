@@ -23,15 +23,16 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._constants import API_KEY_ENV
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
 from aimhub._shaping import ShapedRequest, shape_chat_request
+from aimhub._validate import check_model, check_parameters
 from aimhub.types import ChatCompletion
-from langchain_aimhub._clients import gateway_clients
+from langchain_aimhub._clients import credential_paths, gateway_clients, masked_credentials
 from langchain_aimhub._convert import (
     _convert_choice_to_message,
     _convert_delta_to_chunk,
@@ -41,6 +42,7 @@ from langchain_aimhub._convert import (
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._structured import structured_output_runnable
 
+_CLAMPED = frozenset({"temperature", "top_p"})
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -133,10 +135,11 @@ class ChatAimhub(BaseChatModel):
     """Extra top-level request fields."""
     extra_body: dict[str, Any] | None = None
     """Extra fields merged into the request body (e.g. `enable_thinking`)."""
-    default_headers: dict[str, str] | None = None
-    """Headers sent with every request."""
-    default_query: dict[str, Any] | None = None
-    """Query parameters sent with every request."""
+    default_headers: dict[str, str] | None = Field(default=None, repr=False)
+    """Headers sent with every request (not shown in `repr`: they may carry a credential)."""
+    default_query: dict[str, Any] | None = Field(default=None, repr=False)
+    """Query parameters sent with every request (not shown in `repr`: `?key=` is a credential
+    on some gateways)."""
     capabilities: dict[str, Any] | None = None
     """Overrides of the model catalogue for this instance, e.g. `{"vision": True}`."""
     http_client: httpx.Client | None = Field(default=None, exclude=True)
@@ -148,11 +151,20 @@ class ChatAimhub(BaseChatModel):
     _async_client: AsyncAimhubClient = PrivateAttr()
     _caps: ModelCapabilities = PrivateAttr()
 
-    @model_validator(mode="after")
-    def _create_clients(self) -> Self:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Not a pydantic validator: an error raised there carries the whole input, key
+        # included, in `ValidationError.errors()`; raised here, it names only the bad field.
         self._client, self._async_client = gateway_clients(self)
         self._caps = capabilities_for(self.model_name, self.capabilities)
-        return self
+        check_model(self.model_name)
+        # Temperature and top_p are clamped to the family's range when sent, not rejected.
+        params = self._default_params()
+        check_parameters({k: v for k, v in params.items() if k not in _CLAMPED}, self.model_name)
+
+    @field_serializer("default_headers", "default_query")
+    def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        return masked_credentials(values)
 
     # --- LangChain plumbing ---------------------------------------------------------------
 
@@ -162,7 +174,7 @@ class ChatAimhub(BaseChatModel):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        return {"api_key": "AIMHUB_API_KEY"}
+        return {"api_key": API_KEY_ENV, **credential_paths(self)}
 
     @classmethod
     def is_lc_serializable(cls) -> bool:

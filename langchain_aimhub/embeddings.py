@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
-from pydantic import model_validator
-from typing_extensions import Self
 
 from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
 from langchain_aimhub._errors import as_langchain_errors
@@ -59,11 +57,9 @@ class AimhubEmbeddings(GatewayFields, Embeddings):
     capabilities: dict[str, Any] | None = None
     """Overrides of the model catalogue for this instance, e.g. `{"embedding_batch_size": 32}`."""
 
-    @model_validator(mode="after")
-    def _resolve_chunk_size(self) -> Self:
+    def _check(self) -> None:
         # Resolved at construction so the value in use is visible, and bad settings fail early.
         self.chunk_size = self._embedder().batch_size
-        return self
 
     def _embedder(self) -> Embedder:
         return Embedder.create(

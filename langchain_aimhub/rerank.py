@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 from langchain_core.callbacks import Callbacks
 from langchain_core.documents import BaseDocumentCompressor, Document
-from pydantic import model_validator
-from typing_extensions import Self
 
 from aimhub._rerank import RankedDocument, Reranker
 from langchain_aimhub._errors import as_langchain_errors
@@ -56,10 +54,8 @@ class AimhubRerank(GatewayFields, BaseDocumentCompressor):
     return_documents: bool | None = None
     """Sent only when set; results are matched to documents by index either way."""
 
-    @model_validator(mode="after")
-    def _check_reranker(self) -> Self:
+    def _check(self) -> None:
         self._reranker()  # a bad top_n fails at construction, not at the first query
-        return self
 
     def _reranker(self) -> Reranker:
         return Reranker(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from llama_index.core.base.llms.types import (
@@ -43,6 +43,48 @@ TOOL_CALL_ERRORS = "tool_call_errors"
 
 
 # --- requests: ChatMessage -> wire ---------------------------------------------------------------
+
+
+#: OpenAI message keys a `ChatMessage` keeps in `additional_kwargs`.
+_DICT_EXTRAS = ("name", "tool_call_id", "tool_calls", "reasoning_content")
+
+
+def as_chat_messages(messages: Sequence[object]) -> list[ChatMessage]:
+    """`ChatMessage`s as they are, and OpenAI-style dicts (`{"role", "content"}`) converted.
+
+    Users coming from the OpenAI SDK pass dicts; anything else is named with the fix.
+    """
+    if isinstance(messages, str | bytes) or not isinstance(messages, Sequence):
+        msg = (
+            f"messages must be a list of ChatMessage (or OpenAI-style dicts), got "
+            f"{type(messages).__name__}; e.g. [ChatMessage(role='user', content='Hello')]"
+        )
+        raise ConfigurationError(msg)
+    return [_as_chat_message(m, i) for i, m in enumerate(messages)]
+
+
+def _as_chat_message(message: object, position: int) -> ChatMessage:
+    if isinstance(message, ChatMessage):
+        return message
+    fix = "pass ChatMessage(role='user', content='Hello') or {'role': 'user', 'content': 'Hello'}"
+    if not isinstance(message, Mapping):
+        msg = f"message {position} is a {type(message).__name__}, not a ChatMessage; {fix}"
+        raise ConfigurationError(msg)
+    role, content = message.get("role"), message.get("content")
+    if not isinstance(role, str) or role not in {r.value for r in MessageRole}:
+        msg = (
+            f"message {position} has role {role!r}; use 'system', 'user', 'assistant' or "
+            f"'tool'; {fix}"
+        )
+        raise ConfigurationError(msg)
+    if content is not None and not isinstance(content, str):
+        msg = (
+            f"message {position} has non-text content as a dict; for images and files pass a "
+            "ChatMessage with blocks (ImageBlock, DocumentBlock)"
+        )
+        raise ConfigurationError(msg)
+    extras = {k: message[k] for k in _DICT_EXTRAS if message.get(k) is not None}
+    return ChatMessage(role=role, content=content, additional_kwargs=extras)
 
 
 def to_wire_messages(

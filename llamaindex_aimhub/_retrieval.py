@@ -25,7 +25,10 @@ class GatewayFields(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 
     api_key: SecretStr | None = Field(
-        default=None, description="Gateway key; defaults to the AIMHUB_API_KEY variable."
+        default=None,
+        exclude=True,  # never serialised: `to_json()` / `to_dict()` carry no key
+        repr=False,
+        description="Gateway key; defaults to the AIMHUB_API_KEY variable.",
     )
     api_base: str | None = Field(
         default=None,
@@ -39,7 +42,10 @@ class GatewayFields(BaseModel):
         description="Retries of failures that may succeed later (429, 5xx); 0 disables them.",
     )
     default_headers: dict[str, str] | None = Field(
-        default=None, description="Headers sent with every request."
+        default=None,
+        exclude=True,  # as on `Aimhub`: a header may carry a credential
+        repr=False,
+        description="Headers sent with every request."
     )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict,
@@ -60,4 +66,10 @@ class GatewayFields(BaseModel):
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**data)
+        # Not a pydantic validator: an error raised there carries the whole input, key
+        # included, in `ValidationError.errors()`; raised here, it names only the bad field.
+        self._check()
         self._client, self._async_client = gateway_clients(self)
+
+    def _check(self) -> None:
+        """Fail at construction on settings the subclass cannot use (raises, never wraps)."""

@@ -59,10 +59,8 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
                 data = {**data, "embed_batch_size": caps.embedding_batch_size}
         return data
 
-    @model_validator(mode="after")
-    def _check_embedder(self) -> AimhubEmbedding:
+    def _check(self) -> None:
         self._embedder()  # bad dimensions or formats fail at construction
-        return self
 
     @classmethod
     def class_name(cls) -> str:

@@ -38,9 +38,11 @@ from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._constants import DEFAULT_MAX_RETRIES
 from aimhub._shaping import ShapedRequest, shape_chat_request
+from aimhub._validate import check_model
 from llamaindex_aimhub._clients import gateway_clients
 from llamaindex_aimhub._convert import (
     StreamConverter,
+    as_chat_messages,
     chat_response_from_completion,
     to_wire_messages,
 )
@@ -132,6 +134,7 @@ class Aimhub(FunctionCallingLLM):
 
     def __init__(self, **data: Any) -> None:
         super().__init__(**data)
+        check_model(self.model)
         self._client, self._aclient = gateway_clients(self)
 
     @model_validator(mode="after")
@@ -196,7 +199,7 @@ class Aimhub(FunctionCallingLLM):
         body.update((k, v) for k, v in settings.items() if v is not None)
         body.update(self.additional_kwargs)
         body.update((k, v) for k, v in kwargs.items() if v is not None)
-        body["messages"] = to_wire_messages(messages, caps, model)
+        body["messages"] = to_wire_messages(as_chat_messages(messages), caps, model)
         return shape_chat_request(body, caps, stream=stream)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:

@@ -7,7 +7,7 @@ from llama_index.core.instrumentation.events.rerank import ReRankEndEvent, ReRan
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from llama_index_instrumentation import get_dispatcher
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field
 
 from aimhub._rerank import RankedDocument, Reranker
 from llamaindex_aimhub._retrieval import GatewayFields
@@ -46,10 +46,8 @@ class AimhubRerank(GatewayFields, BaseNodePostprocessor):
         default=None, description="Sent only when set; results are matched by index anyway."
     )
 
-    @model_validator(mode="after")
-    def _check_reranker(self) -> AimhubRerank:
+    def _check(self) -> None:
         self._reranker()  # a bad top_n fails at construction
-        return self
 
     @classmethod
     def class_name(cls) -> str:

@@ -5,7 +5,7 @@ Our own client is always real; only the transport underneath it is fake.
 ```python
 gateway = FakeGateway(json_reply(429, {"error": {"message": "slow down"}}), json_reply(200, CHAT))
 client = make_client(gateway, is_async)
-reply = await call(client, "chat", model="m", messages=[])
+reply = await call(client, "chat", model="m", messages=[{"role": "user", "content": "hi"}])
 assert len(gateway.requests) == 2
 ```
 """

@@ -23,7 +23,8 @@ CHUNKS = [
 
 
 class LoopbackGateway(BaseHTTPRequestHandler):
-    """Behaves as the first path segment says: /ok, /sse, /slow-sse, /gzip, /busy, /slow, /cut."""
+    """Behaves as the first path segment says: /ok, /sse, /slow-sse, /gzip, /busy, /slow, /cut,
+    /dribble (a JSON answer in ten pieces, 0.1 s apart)."""
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
     requests: list[str] = []
@@ -43,6 +44,10 @@ class LoopbackGateway(BaseHTTPRequestHandler):
                 + [b"data: [DONE]\n\n"],
                 pause=0.1 if mode == "slow-sse" else 0,
             )
+        elif mode == "dribble":
+            body = json.dumps(REPLY).encode()
+            size = len(body) // 10 + 1
+            self._chunked([body[i : i + size] for i in range(0, len(body), size)], pause=0.1)
         elif mode == "cut":
             self._chunked([b"data: " + json.dumps(CHUNKS[0]).encode() + b"\n\n"], end=False)
         elif mode == "gzip":

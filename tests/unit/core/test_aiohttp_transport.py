@@ -135,6 +135,29 @@ def test_one_client_serves_one_event_loop_after_another_without_leaking(
     assert "nclosed" not in caplog.text
 
 
+def test_a_loop_closed_without_shutdown_asyncgens_closes_its_session(
+    loopback: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `loop.run_until_complete(...)` then `loop.close()`, as older scripts and some notebook
+    # kernels do, never finalises async generators: the session must close with the loop anyway.
+    client = client_for(loopback, "ok")
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.ERROR):
+        warnings.simplefilter("always")
+        for _ in range(2):
+            loop = asyncio.new_event_loop()
+            reply = loop.run_until_complete(client.chat(**ARGS))
+            assert reply.choices[0].message is not None
+            transport = client._http._transport
+            assert isinstance(transport, AiohttpTransport)
+            session = transport._sessions[loop][0]
+            loop.close()
+            assert session.closed
+        del session, loop
+        gc.collect()
+    assert not [w for w in caught if "nclosed" in str(w.message)]
+    assert "nclosed" not in caplog.text
+
+
 async def test_aclose_closes_the_session_and_a_later_call_opens_a_new_one(loopback: str) -> None:
     transport = AiohttpTransport()
     http = httpx.AsyncClient(transport=transport)

@@ -15,6 +15,8 @@ from aimhub import (
 from aimhub._config import ClientConfig
 from tests.fakes import TEST_KEY, FakeGateway, call, chat_completion, json_reply, make_client
 
+HI = [{"role": "user", "content": "hi"}]
+
 MODELS = {"object": "list", "data": [{"id": "m", "object": "model"}]}
 
 
@@ -172,7 +174,7 @@ async def test_default_headers_and_default_query_reach_the_wire(is_async: bool) 
     client = make_client(
         gateway, is_async, default_headers={"X-Team": "blue"}, default_query={"tenant": "7"}
     )
-    await call(client, "chat", model="m", messages=[])
+    await call(client, "chat", model="m", messages=HI)
     request = gateway.requests[0]
     assert request.headers["x-team"] == "blue"
     assert request.url.params["tenant"] == "7"
@@ -182,7 +184,7 @@ async def test_default_headers_and_default_query_reach_the_wire(is_async: bool) 
 async def test_extra_headers_per_call_are_sent_and_override_defaults(is_async: bool) -> None:
     gateway = FakeGateway(json_reply(200, chat_completion()))
     client = make_client(gateway, is_async, default_headers={"X-Team": "blue"})
-    await call(client, "chat", model="m", messages=[], extra_headers={"X-Team": "red", "X-A": "1"})
+    await call(client, "chat", model="m", messages=HI, extra_headers={"X-Team": "red", "X-A": "1"})
     assert gateway.requests[0].headers["x-team"] == "red"
     assert gateway.requests[0].headers["x-a"] == "1"
 
@@ -190,8 +192,8 @@ async def test_extra_headers_per_call_are_sent_and_override_defaults(is_async: b
 async def test_timeout_per_call_overrides_the_client_timeout(is_async: bool) -> None:
     gateway = FakeGateway(json_reply(200, chat_completion()))
     client = make_client(gateway, is_async, timeout=100)
-    await call(client, "chat", model="m", messages=[])
-    await call(client, "chat", model="m", messages=[], timeout=3.5)
+    await call(client, "chat", model="m", messages=HI)
+    await call(client, "chat", model="m", messages=HI, timeout=3.5)
     first, second = (r.extensions["timeout"] for r in gateway.requests)
     assert first["read"] == 100
     assert second == {"connect": 3.5, "read": 3.5, "write": 3.5, "pool": 3.5}
@@ -213,7 +215,7 @@ async def test_stream_flag_conflicting_with_the_method_is_a_configuration_error(
     gateway = FakeGateway(json_reply(200, chat_completion()))
     client = make_client(gateway, is_async)
     with pytest.raises(ConfigurationError, match=r"stream_chat\(\)"):
-        await call(client, "chat", model="m", messages=[], stream=True)
+        await call(client, "chat", model="m", messages=HI, stream=True)
     assert gateway.requests == []
 
 

@@ -17,6 +17,8 @@ from aimhub.types import (
 )
 from tests.fakes import FakeGateway, call, chat_completion, json_reply, make_client
 
+HI = [{"role": "user", "content": "hi"}]
+
 NEW_API_MODELS = {
     "success": True,
     "object": "list",
@@ -64,7 +66,7 @@ async def test_chat_keeps_unknown_fields_and_tolerates_missing_ones(is_async: bo
         "cost": 0.0012,
     }
     reply = await call(make_client(FakeGateway(json_reply(200, body)), is_async), "chat",
-                       model="m", messages=[])
+                       model="m", messages=HI)
     assert isinstance(reply, ChatCompletion)
     assert reply.id is None
     message = reply.choices[0].message
@@ -80,9 +82,9 @@ async def test_chat_keeps_unknown_fields_and_tolerates_missing_ones(is_async: bo
 
 async def test_chat_posts_to_chat_completions_with_stream_false(is_async: bool) -> None:
     gateway = FakeGateway(json_reply(200, chat_completion()))
-    await call(make_client(gateway, is_async), "chat", model="m", messages=[])
+    await call(make_client(gateway, is_async), "chat", model="m", messages=HI)
     assert gateway.requests[0].url.path == "/v1/chat/completions"
-    assert gateway.bodies[0] == {"model": "m", "messages": [], "stream": False}
+    assert gateway.bodies[0] == {"model": "m", "messages": HI, "stream": False}
 
 
 async def test_complete_posts_legacy_completions(is_async: bool) -> None:
@@ -153,7 +155,7 @@ async def test_a_parsed_answer_frees_its_http_response_at_once(is_async: bool) -
     client._http.event_hooks["response"] = [akeep if is_async else keep]
     gc.disable()
     try:
-        reply = await call(client, "chat", model="m", messages=[])
+        reply = await call(client, "chat", model="m", messages=HI)
         assert reply.request_id is None
         assert seen
         assert seen[0]() is None

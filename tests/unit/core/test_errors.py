@@ -414,7 +414,7 @@ async def test_2xx_body_that_is_not_the_endpoint_shape_raises_validation_error(
 ) -> None:
     client = make_client(FakeGateway(text_reply(200, content, content_type)), is_async)
     with pytest.raises(APIResponseValidationError) as info:
-        await call(client, "chat", model="m", messages=[])
+        await call(client, "chat", model="m", messages=[{"role": "user", "content": "hi"}])
     assert says in str(info.value)
     assert "POST /chat/completions answered HTTP 200" in str(info.value)
     assert "base_url" in str(info.value)

@@ -14,6 +14,7 @@ from aimhub import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    ConfigurationError,
     InsufficientQuotaError,
     InternalServerError,
     ModelNotAvailableError,
@@ -234,14 +235,10 @@ async def test_retry_after_http_date_is_honoured(is_async: bool, sleeps: list[fl
     assert 28 <= sleeps[0] <= 30
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [{"retry-after": "3600"}, {"retry-after-ms": "600000"}, {"retry-after": "soon"}],
-    ids=["an-hour", "ten-minutes-ms", "garbage"],
-)
-async def test_long_or_unreadable_retry_after_falls_back_to_backoff(
-    is_async: bool, headers: dict[str, str], sleeps: list[float]
+async def test_unreadable_retry_after_falls_back_to_backoff(
+    is_async: bool, sleeps: list[float]
 ) -> None:
+    headers = {"retry-after": "soon"}
     gateway = FakeGateway(json_reply(429, {"error": {"message": "slow"}}, headers), OK)
     client = make_client(gateway, is_async, max_retries=1)
     await call(client, "chat", **ARGS)
@@ -386,3 +383,39 @@ async def test_a_caller_idempotency_key_wins_and_gets_have_none(is_async: bool) 
     await call(client, "chat", **ARGS, extra_headers={"Idempotency-Key": "mine"})
     await call(client, "list_models")
     assert [r.headers.get("idempotency-key") for r in gateway.requests] == ["mine", None]
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [({"retry-after": "3600"}, 3600.0), ({"retry-after-ms": "600000"}, 600.0)],
+    ids=["an-hour", "ten-minutes-ms"],
+)
+async def test_retry_after_beyond_the_maximum_raises_at_once_with_the_wait(
+    is_async: bool, headers: dict[str, str], wait: float, sleeps: list[float]
+) -> None:
+    gateway = FakeGateway(json_reply(429, {"error": {"message": "slow"}}, headers), OK)
+    client = make_client(gateway, is_async, max_retries=3)
+    with pytest.raises(RateLimitError) as info:
+        await call(client, "chat", **ARGS)
+    assert len(gateway.requests) == 1
+    assert sleeps == []
+    assert info.value.retry_after == pytest.approx(wait)
+    assert "max_retry_after=60" in str(info.value)
+
+
+async def test_max_retry_after_is_configurable(is_async: bool, sleeps: list[float]) -> None:
+    reply = json_reply(429, {"error": {"message": "slow"}}, {"retry-after": "3600"})
+    gateway = FakeGateway(reply, OK)
+    client = make_client(gateway, is_async, max_retries=1, max_retry_after=7200)
+    await call(client, "chat", **ARGS)
+    assert sleeps == [3600.0]
+    with pytest.raises(ConfigurationError, match="max_retry_after must be"):
+        make_client(gateway, is_async, max_retry_after=-1)
+
+
+async def test_a_status_error_carries_retry_after_even_without_retries(is_async: bool) -> None:
+    gateway = FakeGateway(json_reply(503, {"error": {"message": "x"}}, {"retry-after": "5"}))
+    client = make_client(gateway, is_async, max_retries=0)
+    with pytest.raises(InternalServerError) as info:
+        await call(client, "chat", **ARGS)
+    assert info.value.retry_after == 5.0
