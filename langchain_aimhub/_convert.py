@@ -259,9 +259,14 @@ def _convert_choice_to_message(
     choice: NormalizedChoice,
     usage: NormalizedUsage | None,
     metadata: dict[str, Any],
-    message_id: str | None,
 ) -> AIMessage:
-    """A whole answer as an `AIMessage`."""
+    """A whole answer as an `AIMessage`.
+
+    No `id`: gateways send constant, empty or reused completion ids, and LangGraph's
+    `add_messages` merges messages with equal ids, so distinct turns would overwrite each other.
+    LangChain gives the message a unique run id instead; the gateway's id stays in
+    `response_metadata["id"]` (docs/gateway-behaviour.md §21.1).
+    """
     good, bad = _tool_calls(choice.tool_calls)
     extra: dict[str, Any] = {}
     if choice.reasoning:
@@ -279,7 +284,6 @@ def _convert_choice_to_message(
             "finish_reason": choice.finish_reason,
             "native_finish_reason": choice.native_finish_reason,
         },
-        id=message_id,
     )
 
 

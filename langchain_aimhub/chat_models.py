@@ -258,7 +258,7 @@ class ChatAimhub(BaseChatModel):
         generations = []
         for number, choice in enumerate(normalize_completion(completion)):
             message = _convert_choice_to_message(
-                choice, usage if number == 0 else None, metadata, completion.id
+                choice, usage if number == 0 else None, metadata
             )
             info = {"finish_reason": choice.finish_reason}
             if choice.logprobs is not None:
