@@ -24,6 +24,7 @@ logger = logging.getLogger("aimhub")
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 Body = Mapping[str, Any]
 Headers = Mapping[str, str] | None
+Query = Mapping[str, Any] | None
 
 
 class BaseClient:
@@ -69,6 +70,7 @@ class BaseClient:
         stream: bool | None,
         extra_headers: Headers,
         timeout: TimeoutLike,
+        extra_query: Query = None,
     ) -> httpx.Request:
         merged = {**body, **params} if body else params
         if stream is not None:
@@ -81,6 +83,7 @@ class BaseClient:
             endpoint,
             merged if endpoint.method != "GET" else None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 

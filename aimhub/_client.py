@@ -11,7 +11,14 @@ import httpx
 from pydantic import SecretStr
 
 from aimhub._aiohttp import default_async_http_client
-from aimhub._base_client import BaseClient, Body, Headers, ResponseT, default_ssl_context
+from aimhub._base_client import (
+    BaseClient,
+    Body,
+    Headers,
+    Query,
+    ResponseT,
+    default_ssl_context,
+)
 from aimhub._config import TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError
@@ -103,6 +110,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> ChatCompletion:
@@ -113,6 +121,7 @@ class AimhubClient(BaseClient):
             params,
             stream=False,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._request(CHAT_COMPLETIONS, request)
@@ -123,6 +132,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[ChatCompletionChunk]:
@@ -133,6 +143,7 @@ class AimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._stream(CHAT_COMPLETIONS, request)
@@ -143,6 +154,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[dict[str, Any]]:
@@ -158,6 +170,7 @@ class AimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._stream(CHAT_COMPLETIONS, request, raw=True)
@@ -168,12 +181,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Completion:
         """Legacy `POST /completions`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(COMPLETIONS, request)
 
@@ -183,12 +203,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[Completion]:
         """Legacy `POST /completions` with `stream: true`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._stream(COMPLETIONS, request)
 
@@ -198,12 +225,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> EmbeddingResponse:
         """`POST /embeddings`, sent as given (`aimhub.Embedder` adds batching and checks)."""
         request = self._build(
-            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            EMBEDDINGS,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(EMBEDDINGS, request)
 
@@ -213,21 +247,38 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> RerankResponse:
         """`POST /rerank` (Jina/Cohere shape)."""
         request = self._build(
-            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            RERANK,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(RERANK, request)
 
     def list_models(
-        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+        self,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        timeout: TimeoutLike = None,
     ) -> ModelList:
         """`GET /models`: the models this key's group may use."""
         request = self._build(
-            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+            MODELS,
+            None,
+            {},
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(MODELS, request)
 
@@ -324,6 +375,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> ChatCompletion:
@@ -334,6 +386,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=False,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._request(CHAT_COMPLETIONS, request)
@@ -344,6 +397,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[ChatCompletionChunk]:
@@ -354,6 +408,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._stream(CHAT_COMPLETIONS, request)
@@ -364,6 +419,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[dict[str, Any]]:
@@ -374,6 +430,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._stream(CHAT_COMPLETIONS, request, raw=True)
@@ -384,12 +441,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Completion:
         """Legacy `POST /completions`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(COMPLETIONS, request)
 
@@ -399,12 +463,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[Completion]:
         """Legacy `POST /completions` with `stream: true`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._stream(COMPLETIONS, request)
 
@@ -414,12 +485,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> EmbeddingResponse:
         """`POST /embeddings`."""
         request = self._build(
-            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            EMBEDDINGS,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(EMBEDDINGS, request)
 
@@ -429,21 +507,38 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> RerankResponse:
         """`POST /rerank`."""
         request = self._build(
-            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            RERANK,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(RERANK, request)
 
     async def list_models(
-        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+        self,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        timeout: TimeoutLike = None,
     ) -> ModelList:
         """`GET /models`."""
         request = self._build(
-            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+            MODELS,
+            None,
+            {},
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(MODELS, request)
 

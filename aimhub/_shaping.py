@@ -16,8 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from aimhub._catalog import ModelCapabilities
+from aimhub._exceptions import ConfigurationError
 
-__all__ = ["AimhubParameterWarning", "ShapedRequest", "shape_chat_request"]
+__all__ = [
+    "AimhubParameterWarning",
+    "RequestOptions",
+    "ShapedRequest",
+    "shape_chat_request",
+    "take_request_options",
+]
 
 
 class AimhubParameterWarning(UserWarning):
@@ -35,18 +42,63 @@ def _warn(model: str, rule: str, message: str) -> None:
 
 
 @dataclass(frozen=True)
+class RequestOptions:
+    """Per-call `extra_headers`, `extra_query` and `extra_body`, as the OpenAI SDK takes them."""
+
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | None = None
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the core client's methods."""
+        return {"extra_headers": self.headers, "extra_query": self.query}
+
+
+def take_request_options(kwargs: dict[str, Any]) -> RequestOptions:
+    """Pop `extra_headers`/`extra_query`/`extra_body` from call kwargs (never body fields).
+
+    Headers go on the request, query parameters into the URL and `extra_body` is merged into
+    the JSON body, as in `ChatOpenAI` and the OpenAI SDK.
+    """
+    found: dict[str, Mapping[str, Any] | None] = {}
+    for name in ("extra_headers", "extra_query", "extra_body"):
+        value = kwargs.pop(name, None)
+        if value is not None and not isinstance(value, Mapping):
+            msg = f"{name} must be a mapping, got {type(value).__name__}; pass e.g. {{'key': 'v'}}"
+            raise ConfigurationError(msg)
+        found[name] = value
+    headers = found["extra_headers"]
+    if headers and not all(isinstance(v, str) for v in headers.values()):
+        msg = "extra_headers values must be strings; convert numbers with str()"
+        raise ConfigurationError(msg)
+    return RequestOptions(headers, found["extra_query"], found["extra_body"])
+
+
+@dataclass(frozen=True)
 class ShapedRequest:
-    """The body to send, and whether the call must stream underneath (Qwen3 thinking)."""
+    """The body to send, whether the call must stream underneath (Qwen3 thinking), and the
+    per-call headers and query parameters."""
 
     body: dict[str, Any]
     force_stream: bool = False
+    options: RequestOptions = RequestOptions()
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the core client's methods besides the body."""
+        return self.options.send_kwargs()
 
 
 def shape_chat_request(
-    body: Mapping[str, Any], caps: ModelCapabilities, *, stream: bool
+    body: Mapping[str, Any],
+    caps: ModelCapabilities,
+    *,
+    stream: bool,
+    options: RequestOptions | None = None,
 ) -> ShapedRequest:
-    """Apply every rule of the model's family to a Chat Completions body."""
-    out = dict(body)
+    """Apply every rule of the model's family to a Chat Completions body (with the per-call
+    `extra_body` of `options` merged in first)."""
+    options = options or RequestOptions()
+    out = {**body, **(options.body or {})}
     model = str(out.get("model", "?"))
     _token_param(out, caps, model)
     _sampling(out, caps, model)
@@ -63,7 +115,7 @@ def shape_chat_request(
             force_stream = True  # thinking is only available streamed: stream and aggregate
         else:
             out.setdefault("enable_thinking", False)
-    return ShapedRequest(out, force_stream)
+    return ShapedRequest(out, force_stream, options)
 
 
 def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:

@@ -29,7 +29,7 @@ from typing_extensions import Self
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
-from aimhub._shaping import ShapedRequest, shape_chat_request
+from aimhub._shaping import ShapedRequest, shape_chat_request, take_request_options
 from aimhub.types import ChatCompletion
 from langchain_aimhub._clients import gateway_clients
 from langchain_aimhub._convert import (
@@ -224,6 +224,7 @@ class ChatAimhub(BaseChatModel):
     def _build_request(
         self, messages: list[BaseMessage], stop: list[str] | None, *, stream: bool, **kwargs: Any
     ) -> ShapedRequest:
+        options = take_request_options(kwargs)
         model = kwargs.pop("model", None) or self.model_name
         caps = (
             self._caps if model == self.model_name else capabilities_for(model, self.capabilities)
@@ -239,7 +240,7 @@ class ChatAimhub(BaseChatModel):
         ]
         if stream and not self.stream_usage:
             body["stream_options"] = None
-        return shape_chat_request(body, caps, stream=stream)
+        return shape_chat_request(body, caps, stream=stream, options=options)
 
     def _metadata(self, model: str | None, request_id: str | None) -> dict[str, Any]:
         return {
@@ -257,9 +258,7 @@ class ChatAimhub(BaseChatModel):
         }
         generations = []
         for number, choice in enumerate(normalize_completion(completion)):
-            message = _convert_choice_to_message(
-                choice, usage if number == 0 else None, metadata
-            )
+            message = _convert_choice_to_message(choice, usage if number == 0 else None, metadata)
             info = {"finish_reason": choice.finish_reason}
             if choice.logprobs is not None:
                 info["logprobs"] = choice.logprobs
@@ -278,7 +277,9 @@ class ChatAimhub(BaseChatModel):
         if request.force_stream:
             return generate_from_stream(self._stream_request(request, run_manager))
         with as_langchain_errors():
-            return self._create_chat_result(self._client.chat(request.body))
+            return self._create_chat_result(
+                self._client.chat(request.body, **request.send_kwargs())
+            )
 
     async def _agenerate(
         self,
@@ -291,7 +292,9 @@ class ChatAimhub(BaseChatModel):
         if request.force_stream:
             return await agenerate_from_stream(self._astream_request(request, run_manager))
         with as_langchain_errors():
-            return self._create_chat_result(await self._async_client.chat(request.body))
+            return self._create_chat_result(
+                await self._async_client.chat(request.body, **request.send_kwargs())
+            )
 
     def _stream(
         self,
@@ -318,7 +321,10 @@ class ChatAimhub(BaseChatModel):
         self, request: ShapedRequest, run_manager: CallbackManagerForLLMRun | None
     ) -> Iterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
-        with as_langchain_errors(), self._client.stream_chat_dicts(body) as stream:
+        with (
+            as_langchain_errors(),
+            self._client.stream_chat_dicts(body, **request.send_kwargs()) as stream,
+        ):
             pump = _ChunkPump(self, str(body["model"]), stream.request_id)
             for raw in stream:
                 chunk = pump.add(raw)
@@ -336,7 +342,8 @@ class ChatAimhub(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
         with as_langchain_errors():
-            async with await self._async_client.stream_chat_dicts(body) as stream:
+            stream = await self._async_client.stream_chat_dicts(body, **request.send_kwargs())
+            async with stream:
                 pump = _ChunkPump(self, str(body["model"]), stream.request_id)
                 async for raw in stream:
                     chunk = pump.add(raw)

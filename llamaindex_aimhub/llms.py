@@ -37,7 +37,7 @@ from typing_extensions import Self
 from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._constants import DEFAULT_MAX_RETRIES
-from aimhub._shaping import ShapedRequest, shape_chat_request
+from aimhub._shaping import ShapedRequest, shape_chat_request, take_request_options
 from llamaindex_aimhub._clients import gateway_clients
 from llamaindex_aimhub._convert import (
     StreamConverter,
@@ -184,6 +184,7 @@ class Aimhub(FunctionCallingLLM):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any], *, stream: bool
     ) -> ShapedRequest:
         """The shaped request for these messages; call kwargs override instance settings."""
+        options = take_request_options(kwargs)
         model = kwargs.pop("model", None) or self.model
         caps = self._caps_for(model)
         settings = {
@@ -197,14 +198,16 @@ class Aimhub(FunctionCallingLLM):
         body.update(self.additional_kwargs)
         body.update((k, v) for k, v in kwargs.items() if v is not None)
         body["messages"] = to_wire_messages(messages, caps, model)
-        return shape_chat_request(body, caps, stream=stream)
+        return shape_chat_request(body, caps, stream=stream, options=options)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         request = self._build(messages, kwargs, stream=False)
         if request.force_stream:
             # Thinking only comes streamed; the stream's last response is the whole answer.
             return deque(self._stream(request), maxlen=1)[0]
-        return chat_response_from_completion(self._client.chat(request.body))
+        return chat_response_from_completion(
+            self._client.chat(request.body, **request.send_kwargs())
+        )
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         request = self._build(messages, kwargs, stream=False)
@@ -213,10 +216,12 @@ class Aimhub(FunctionCallingLLM):
             async for response in self._astream(request):
                 last = response
             return last
-        return chat_response_from_completion(await self._aclient.chat(request.body))
+        return chat_response_from_completion(
+            await self._aclient.chat(request.body, **request.send_kwargs())
+        )
 
     def _stream(self, request: ShapedRequest) -> ChatResponseGen:
-        with self._client.stream_chat_dicts(request.body) as stream:
+        with self._client.stream_chat_dicts(request.body, **request.send_kwargs()) as stream:
             converter = StreamConverter(stream.request_id)
             for chunk in stream:
                 response = converter.add(chunk)
@@ -225,7 +230,7 @@ class Aimhub(FunctionCallingLLM):
             yield converter.finish()
 
     async def _astream(self, request: ShapedRequest) -> ChatResponseAsyncGen:
-        stream = await self._aclient.stream_chat_dicts(request.body)
+        stream = await self._aclient.stream_chat_dicts(request.body, **request.send_kwargs())
         async with stream:
             converter = StreamConverter(stream.request_id)
             async for chunk in stream:
