@@ -7,7 +7,6 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Literal
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models.base import LangSmithParams
@@ -21,17 +20,15 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
-from aimhub import AimhubClient, AsyncAimhubClient
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
 from aimhub._shaping import ShapedRequest, shape_chat_request, take_request_options
 from aimhub.types import ChatCompletion
-from langchain_aimhub._clients import gateway_clients
+from langchain_aimhub._clients import ConnectionFields
 from langchain_aimhub._convert import (
     _convert_choice_to_message,
     _convert_delta_to_chunk,
@@ -44,7 +41,7 @@ from langchain_aimhub._structured import structured_output_runnable
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-class ChatAimhub(BaseChatModel):
+class ChatAimhub(ConnectionFields, BaseChatModel):
     """Chat model for any model served by an OpenAI-compatible aggregator gateway.
 
     Setup:
@@ -89,16 +86,12 @@ class ChatAimhub(BaseChatModel):
         `output_version="v1"`), and are sent back on later turns where the family needs it.
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
+    )
 
     model_name: str = Field(alias="model")
     """Model id as the gateway lists it, e.g. `gpt-4o-mini`, `claude-3-5-sonnet-20240620`."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("AIMHUB_API_KEY", default=None)
-    )
-    """Gateway key; defaults to `AIMHUB_API_KEY`."""
-    base_url: str | None = Field(default_factory=from_env("AIMHUB_BASE_URL", default=None))
-    """Gateway address in any form; defaults to `AIMHUB_BASE_URL`, else Aimhub's."""
     temperature: float | None = None
     """Sampling temperature (clamped to the model's range, with a warning)."""
     max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
@@ -121,36 +114,19 @@ class ChatAimhub(BaseChatModel):
     """How many alternatives per token with `logprobs`."""
     reasoning_effort: str | None = None
     """`low`/`medium`/`high` for reasoning models that take it."""
-    timeout: float | httpx.Timeout | None = Field(default=None, alias="request_timeout")
-    """Seconds (or an `httpx.Timeout`) per request."""
-    max_retries: int = 2
-    """Retries of failures that may succeed later; `0` disables them."""
     streaming: bool = False
     """Stream underneath `invoke` (callbacks then fire per token)."""
     stream_usage: bool = True
     """Ask for usage on streams; `False` for upstreams that reject `stream_options`."""
-    model_kwargs: dict[str, Any] = Field(default_factory=dict)
-    """Extra top-level request fields."""
     extra_body: dict[str, Any] | None = None
     """Extra fields merged into the request body (e.g. `enable_thinking`)."""
-    default_headers: dict[str, str] | None = None
-    """Headers sent with every request."""
-    default_query: dict[str, Any] | None = None
-    """Query parameters sent with every request."""
     capabilities: dict[str, Any] | None = None
     """Overrides of the model catalogue for this instance, e.g. `{"vision": True}`."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    """An `httpx.Client` to send with (proxies, limits, transport)."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
-    """An `httpx.AsyncClient` to send with."""
 
-    _client: AimhubClient = PrivateAttr()
-    _async_client: AsyncAimhubClient = PrivateAttr()
     _caps: ModelCapabilities = PrivateAttr()
 
     @model_validator(mode="after")
-    def _create_clients(self) -> Self:
-        self._client, self._async_client = gateway_clients(self)
+    def _resolve_capabilities(self) -> Self:
         self._caps = capabilities_for(self.model_name, self.capabilities)
         return self
 
