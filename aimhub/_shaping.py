@@ -24,6 +24,7 @@ __all__ = [
     "ShapedRequest",
     "shape_chat_request",
     "take_request_options",
+    "warn_cache_control_dropped",
 ]
 
 
@@ -282,9 +283,43 @@ def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:
 
 def _messages(messages: list[Any], caps: ModelCapabilities, model: str) -> list[Any]:
     messages = [_message(m, caps) for m in _lift_tool_media(messages)]
+    if not caps.prompt_caching:
+        messages = _without_cache_control(messages, model)
     if caps.role_rules == "openai":
         return messages
     return _alternate(messages, caps, model)
+
+
+def warn_cache_control_dropped(model: str) -> None:
+    """The one warning that `cache_control` was left out for `model`."""
+    _warn(
+        model,
+        "cache_control",
+        "cache_control (prompt caching) is not accepted by this model's upstream; "
+        "left out (set capabilities={'prompt_caching': True} if yours takes it)",
+    )
+
+
+def _without_cache_control(messages: list[Any], model: str) -> list[Any]:
+    """Content parts without `cache_control`: only Claude's upstream takes it; strict
+    OpenAI-schema upstreams answer 400 for the unknown part field (docs/gateway-behaviour.md
+    §21.2)."""
+    out: list[Any] = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, Mapping) else None
+        if isinstance(content, list) and any(
+            isinstance(p, Mapping) and "cache_control" in p for p in content
+        ):
+            warn_cache_control_dropped(model)
+            parts = [
+                {k: v for k, v in p.items() if k != "cache_control"}
+                if isinstance(p, Mapping)
+                else p
+                for p in content
+            ]
+            message = {**message, "content": parts}
+        out.append(message)
+    return out
 
 
 def _lift_tool_media(messages: list[Any]) -> list[Any]:

@@ -16,7 +16,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from langchain_core.messages.ai import UsageMetadata
+from langchain_core.messages.ai import InputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
 from aimhub._catalog import ModelCapabilities
@@ -149,7 +149,11 @@ def _block(block: Any, caps: ModelCapabilities, model: str, where: str) -> list[
         return [{"type": "text", "text": block}]
     kind = block.get("type")
     if kind == "text":
-        return [{"type": "text", "text": block.get("text", "")}]
+        part = {"type": "text", "text": block.get("text", "")}
+        if block.get("cache_control") is not None:
+            # Kept for Claude's prompt caching; the request shaper drops it for other families.
+            part["cache_control"] = block["cache_control"]
+        return [part]
     if kind == "tool_result":  # Anthropic-format tool results inside a human message
         return _block_list(block.get("content", ""), caps, model, where)
     if kind in ("tool_use", "reasoning", "thinking"):
@@ -234,8 +238,13 @@ def _create_usage_metadata(usage: NormalizedUsage) -> UsageMetadata:
         output_tokens=usage.output_tokens,
         total_tokens=usage.total_tokens,
     )
+    details: InputTokenDetails = {}
     if usage.cache_read is not None:
-        metadata["input_token_details"] = {"cache_read": usage.cache_read}
+        details["cache_read"] = usage.cache_read
+    if usage.cache_creation is not None:
+        details["cache_creation"] = usage.cache_creation
+    if details:
+        metadata["input_token_details"] = details
     if usage.reasoning is not None:
         metadata["output_token_details"] = {"reasoning": usage.reasoning}
     return metadata
