@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aimhub._catalog import ModelCapabilities
+from aimhub._catalog import ModelCapabilities, StructuredMethod
 from aimhub._exceptions import ConfigurationError
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "RequestOptions",
     "ShapedRequest",
     "shape_chat_request",
+    "structured_method",
     "take_request_options",
     "warn_cache_control_dropped",
 ]
@@ -251,27 +252,65 @@ def _response_format(out: dict[str, Any], caps: ModelCapabilities, model: str) -
     if not isinstance(fmt, Mapping):
         return
     kind = fmt.get("type")
+    schema = (fmt.get("json_schema") or {}).get("schema") if kind == "json_schema" else None
     if kind == "json_schema" and not caps.json_schema:
-        schema = (fmt.get("json_schema") or {}).get("schema")
-        _warn(
-            model,
-            "json_schema",
-            "response_format json_schema is not accepted (DeepSeek "
-            "answers 400); sending json_object with the schema in the system prompt",
-        )
-        out["response_format"] = {"type": "json_object"}
-        if schema is not None:
-            out["messages"] = _with_schema_instruction(list(out.get("messages", [])), schema)
-        kind = "json_object"
-    if kind == "json_object" and not caps.json_mode:
+        if caps.json_mode:
+            _warn(
+                model,
+                "json_schema",
+                f"response_format json_schema is not accepted by the {caps.family} family's "
+                "upstream; sending json_object with the schema in the system prompt",
+            )
+            out["response_format"] = {"type": "json_object"}
+        else:
+            _warn(
+                model,
+                "json_schema",
+                f"the {caps.family} family's upstream takes neither response_format "
+                "json_schema nor json_object; asking for JSON in the system prompt instead",
+            )
+            del out["response_format"]
+    elif kind == "json_object" and not caps.json_mode:
         _warn(
             model,
             "json_object",
-            "response_format json_object is not forwarded for this "
-            "model; asking for JSON in the system prompt instead",
+            f"response_format json_object is not forwarded for the {caps.family} family; "
+            "asking for JSON in the system prompt instead",
         )
         del out["response_format"]
-        out["messages"] = _with_schema_instruction(list(out.get("messages", [])), None)
+    else:
+        return
+    if schema is not None or "response_format" not in out:
+        # One instruction, whichever way the format was downgraded.
+        out["messages"] = _with_schema_instruction(list(out.get("messages", [])), schema)
+
+
+def structured_method(
+    caps: ModelCapabilities, requested: StructuredMethod | None, *, has_schema: bool
+) -> tuple[StructuredMethod, str | None]:
+    """The structured-output method to use, and why it differs from `requested` (or None).
+
+    A JSON method the family's upstream cannot honour becomes a tool call when the catalogue
+    prefers tool calling for the family (Claude, Qwen, GLM: no JSON mode or no `json_schema`
+    behind a gateway). Otherwise the request shaper downgrades the response format (DeepSeek:
+    `json_object` plus the schema in the prompt); JSON mode without a schema stays as asked.
+    """
+    if requested is None:
+        return caps.structured_output, None
+    works = {
+        "function_calling": caps.tool_calling,
+        "json_schema": caps.json_schema,
+        "json_mode": caps.json_mode,
+    }
+    best = caps.structured_output
+    if works[requested] or best != "function_calling" or not works[best] or not has_schema:
+        return requested, None
+    missing = "JSON mode" if requested == "json_mode" else "json_schema response formats"
+    reason = (
+        f"method={requested!r} is not supported by the {caps.family} family's upstream "
+        f"(no {missing} behind the gateway); using method={best!r} instead"
+    )
+    return best, reason
 
 
 def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Literal
 
@@ -26,7 +27,13 @@ from typing_extensions import Self
 
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
-from aimhub._shaping import ShapedRequest, shape_chat_request, take_request_options
+from aimhub._shaping import (
+    AimhubParameterWarning,
+    ShapedRequest,
+    shape_chat_request,
+    structured_method,
+    take_request_options,
+)
 from aimhub.types import ChatCompletion
 from langchain_aimhub._clients import ConnectionFields
 from langchain_aimhub._convert import (
@@ -384,7 +391,9 @@ class ChatAimhub(ConnectionFields, BaseChatModel):
         if kwargs:
             msg = f"unexpected arguments {sorted(kwargs)}"
             raise ValueError(msg)
-        chosen = method or self._caps.structured_output
+        chosen, reason = structured_method(self._caps, method, has_schema=schema is not None)
+        if reason is not None:
+            warnings.warn(f"{self.model_name}: {reason}", AimhubParameterWarning, stacklevel=2)
         return structured_output_runnable(self, schema, chosen, include_raw, strict)
 
     # --- tokens ---------------------------------------------------------------------------
