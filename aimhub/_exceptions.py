@@ -439,7 +439,10 @@ _MODEL_DENIED_TEXT = re.compile(
 )
 _NO_CHANNEL_TEXT = re.compile(r"无可用渠道|no available channel|no channel", re.I)
 _MODEL_MISSING_TEXT = re.compile(
-    r"model\b.{0,80}\b(does not exist|not found|not exist)|模型.{0,40}不存在|unknown model", re.I
+    # LiteLLM: "400: Invalid model name passed in model=…" (docs/gateway-behaviour.md §21.3).
+    r"model\b.{0,80}\b(does not exist|not found|not exist)|模型.{0,40}不存在|unknown model|"
+    r"invalid model name",
+    re.I,
 )
 _CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
 _CONTEXT_TEXT = re.compile(
