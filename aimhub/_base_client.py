@@ -52,6 +52,38 @@ class BaseClient:
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
+    _owns_http: bool
+    _http: Any
+
+    def _default_http(self) -> Any:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A connection pool holds sockets and locks: the copy in another process builds its own.
+        if not self._owns_http:
+            msg = (
+                f"{type(self).__name__} with your own http_client cannot be pickled (an httpx "
+                "client holds open connections); leave http_client unset, or create the client "
+                "inside the worker"
+            )
+            raise TypeError(msg)
+        state = self.__dict__.copy()
+        del state["_http"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._http = self._default_http()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Configuration is immutable and shared; a pool of aimhub's own is rebuilt, a client you
+        # passed is shared by the copy (it is yours, and cannot be copied).
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        if self._owns_http:
+            clone._http = self._default_http()
+        return clone
+
     @property
     def base_url(self) -> str:
         """The normalised API root, e.g. `https://api.gaiasc.com/v1`."""

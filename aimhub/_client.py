@@ -100,7 +100,10 @@ class AimhubClient(BaseClient):
             default_query=default_query,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
+        self._http: httpx.Client = http_client or self._default_http()
+
+    def _default_http(self) -> httpx.Client:
+        return httpx.Client(
             limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=default_ssl_context()
         )
 
@@ -366,8 +369,11 @@ class AsyncAimhubClient(BaseClient):
             default_query=default_query,
         )
         self._owns_http = http_client is None
+        self._http: httpx.AsyncClient = http_client or self._default_http()
+
+    def _default_http(self) -> httpx.AsyncClient:
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
-        self._http = http_client or default_async_http_client(default_ssl_context())
+        return default_async_http_client(default_ssl_context())
 
     async def chat(
         self,

@@ -51,6 +51,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ContextLengthExceededError",
+    "EmbeddingCountError",
     "InsufficientQuotaError",
     "InternalServerError",
     "ModelNotAvailableError",
@@ -64,6 +65,20 @@ __all__ = [
 
 class AimhubError(Exception):
     """Base class of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilt without calling `__init__`: its keyword-only arguments are not in `args`, so
+        # the default `cls(*args)` would fail for most subclasses.
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(
+    cls: type[AimhubError], args: tuple[Any, ...], state: dict[str, Any]
+) -> AimhubError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(AimhubError, ValueError):
@@ -119,6 +134,15 @@ class APIResponseValidationError(APIError):
     """The gateway answered 2xx with a body this endpoint never returns."""
 
     label = "Unexpected response"
+
+
+class EmbeddingCountError(APIResponseValidationError):
+    """The gateway returned a different number of vectors than inputs were sent."""
+
+    def __init__(self, message: str, *, expected: int, got: int) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.got = got
 
 
 class APIStatusError(APIError):
