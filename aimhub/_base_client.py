@@ -52,6 +52,7 @@ class BaseClient:
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
+    _user_http: bool
     _owns_http: bool
     _http: Any
 
@@ -60,7 +61,7 @@ class BaseClient:
 
     def __getstate__(self) -> dict[str, Any]:
         # A connection pool holds sockets and locks: the copy in another process builds its own.
-        if not self._owns_http:
+        if self._user_http:
             msg = (
                 f"{type(self).__name__} with your own http_client cannot be pickled (an httpx "
                 "client holds open connections); leave http_client unset, or create the client "
@@ -76,12 +77,12 @@ class BaseClient:
         self._http = self._default_http()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        # Configuration is immutable and shared; a pool of aimhub's own is rebuilt, a client you
-        # passed is shared by the copy (it is yours, and cannot be copied).
+        # Configuration is immutable and shared; the copy takes the default pool anew, and
+        # shares a client you passed (it is yours, and cannot be copied).
         clone = type(self).__new__(type(self))
         clone.__dict__.update(self.__dict__)
-        if self._owns_http:
-            clone._http = self._default_http()
+        if not self._user_http:
+            clone._http = clone._default_http()
         return clone
 
     @property

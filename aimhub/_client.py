@@ -10,18 +10,16 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from aimhub._aiohttp import default_async_http_client
 from aimhub._base_client import (
     BaseClient,
     Body,
     Headers,
     Query,
     ResponseT,
-    default_ssl_context,
 )
 from aimhub._config import TimeoutLike
-from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError
+from aimhub._pools import shared_async_http_client, shared_http_client
 from aimhub._request import (
     CHAT_COMPLETIONS,
     COMPLETIONS,
@@ -99,13 +97,12 @@ class AimhubClient(BaseClient):
             default_headers=default_headers,
             default_query=default_query,
         )
-        self._owns_http = http_client is None
+        self._user_http = http_client is not None
+        self._owns_http = False  # the default pool is shared (aimhub/_pools.py)
         self._http: httpx.Client = http_client or self._default_http()
 
     def _default_http(self) -> httpx.Client:
-        return httpx.Client(
-            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=default_ssl_context()
-        )
+        return shared_http_client()
 
     def chat(
         self,
@@ -324,7 +321,8 @@ class AimhubClient(BaseClient):
         return response if error is None else error
 
     def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool if this client has one of its own: never a client you
+        passed, nor the default pool other clients share."""
         if self._owns_http:
             self._http.close()
 
@@ -368,12 +366,15 @@ class AsyncAimhubClient(BaseClient):
             default_headers=default_headers,
             default_query=default_query,
         )
-        self._owns_http = http_client is None
+        self._user_http = http_client is not None
+        self._owns_http = False
         self._http: httpx.AsyncClient = http_client or self._default_http()
 
     def _default_http(self) -> httpx.AsyncClient:
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
-        return default_async_http_client(default_ssl_context())
+        client, shared = shared_async_http_client()
+        self._owns_http = not shared
+        return client
 
     async def chat(
         self,
@@ -589,7 +590,8 @@ class AsyncAimhubClient(BaseClient):
         return response if error is None else error
 
     async def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool if this client has one of its own: never a client you
+        passed, nor the default pool other clients share."""
         if self._owns_http:
             await self._http.aclose()
 

@@ -117,13 +117,25 @@ def test_an_unknown_llamaindex_option_is_sent() -> None:
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
-async def test_close_and_context_managers_close_pools_aimhub_owns(cls: type[Any]) -> None:
-    with _make(cls) as instance:
-        pool = instance._client._http
-    assert pool.is_closed
-    async with _make(cls) as instance:
-        apool = instance._async_client._http
-    assert apool.is_closed
-    mine = httpx.Client()
-    _make(cls, http_client=mine).close()
+async def test_instances_share_the_default_pools(cls: type[Any]) -> None:
+    instances = [_make(cls) for _ in range(30)]
+    assert len({id(i._client._http) for i in instances}) == 1
+    assert len({id(i._async_client._http) for i in instances}) == 1
+    with instances[0] as first:
+        pass
+    async with instances[1]:
+        pass
+    assert first._client._http is instances[2]._client._http
+    assert not instances[2]._client._http.is_closed  # shared: one instance cannot close it
+    assert not instances[2]._async_client._http.is_closed
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+async def test_close_and_context_managers_leave_your_own_clients_open(cls: type[Any]) -> None:
+    mine, amine = httpx.Client(), httpx.AsyncClient()
+    with _make(cls, http_client=mine, http_async_client=amine) as instance:
+        assert instance._client._http is mine
+    async with _make(cls, http_client=mine, http_async_client=amine):
+        pass
     assert not mine.is_closed  # a client you passed stays yours
+    assert not amine.is_closed

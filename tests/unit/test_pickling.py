@@ -53,7 +53,8 @@ def test_adapters_copy_with_a_working_pool_and_a_secret_key(cls: type[Any], how:
     assert type(clone) is cls
     assert clone._client.config == original._client.config
     assert clone._client.base_url == "https://gw.test/v1"
-    assert clone._client._http is not original._client._http
+    # In the same process the copy takes the shared default pool; another process builds its own.
+    assert clone._client._http is original._client._http
     assert not clone._client._http.is_closed
     assert isinstance(clone._async_client._http, httpx.AsyncClient)
     assert clone.api_key.get_secret_value() == KEY
@@ -68,7 +69,7 @@ def test_core_clients_copy(cls: type[Any], how: str) -> None:
     clone = COPIES[how](original)
     assert clone.config == original.config
     assert dict(clone.config.default_headers) == {"X-T": "1"}
-    assert clone._http is not original._http
+    assert clone._http is original._http  # the shared default pool
 
 
 def test_a_client_with_your_own_http_client_says_why_it_cannot_be_pickled() -> None:
@@ -136,3 +137,18 @@ def test_a_real_status_error_pickles() -> None:
     clone = pickle.loads(pickle.dumps(bridge(error)))
     assert isinstance(clone, aimhub.ModelNotFoundError)
     assert isinstance(clone, lc.ModelNotFoundError)
+
+
+def test_a_pickled_client_gets_a_pool_in_a_fresh_process() -> None:
+    import subprocess
+    import sys
+
+    data = pickle.dumps(aimhub.AimhubClient(api_key=KEY, base_url="https://gw.test"))
+    code = (
+        "import pickle, sys; c = pickle.loads(sys.stdin.buffer.read()); "
+        "print(c.base_url, c._http.is_closed)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=data, capture_output=True, check=True, timeout=60
+    )
+    assert out.stdout.decode().split() == ["https://gw.test/v1", "False"]
