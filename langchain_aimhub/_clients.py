@@ -26,8 +26,13 @@ from pydantic import (
 )
 from typing_extensions import Self
 
-from aimhub import AimhubClient, AsyncAimhubClient
-from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_MAX_RETRIES
+from aimhub.adapter import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_MAX_RETRIES,
+    AimhubClient,
+    AsyncAimhubClient,
+)
 
 
 class ConnectionFields(BaseModel):

@@ -19,11 +19,18 @@ from langchain_core.messages import (
 from langchain_core.messages.ai import InputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
-from aimhub._catalog import ModelCapabilities
-from aimhub._content import MediaBlock, MediaKind, media_part
-from aimhub._exceptions import ConfigurationError
-from aimhub._normalize import ChatDelta, NormalizedChoice, NormalizedUsage, StreamSummary
-from aimhub._toolcalls import ParsedToolCall
+from aimhub.adapter import (
+    ChatDelta,
+    ConfigurationError,
+    MediaBlock,
+    MediaKind,
+    ModelCapabilities,
+    NormalizedChoice,
+    NormalizedUsage,
+    ParsedToolCall,
+    StreamSummary,
+    media_part,
+)
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 # Streamed messages fed back into a conversation (`chunk + chunk + ...`) keep their chunk types.

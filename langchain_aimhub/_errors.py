@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from langchain_core import exceptions as lc
 
 import aimhub
-from aimhub._exceptions import EmbeddingCountError
+from aimhub.adapter import EmbeddingCountError
 
 # Catchable as either type: `except aimhub.RateLimitError` and `except ModelRateLimitError`
 # both work.

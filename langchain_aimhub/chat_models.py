@@ -25,16 +25,19 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
-from aimhub._shaping import (
+from aimhub.adapter import (
     AimhubParameterWarning,
+    ChatCompletion,
+    ChatStreamAccumulator,
+    ModelCapabilities,
     ShapedRequest,
+    capabilities_for,
+    completion_usage,
+    normalize_completion,
     shape_chat_request,
     structured_method,
     take_request_options,
 )
-from aimhub.types import ChatCompletion
 from langchain_aimhub._clients import ConnectionFields
 from langchain_aimhub._convert import (
     _convert_choice_to_message,

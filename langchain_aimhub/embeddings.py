@@ -8,7 +8,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import model_validator
 from typing_extensions import Self
 
-from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
+from aimhub.adapter import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._retrieval import GatewayFields
 

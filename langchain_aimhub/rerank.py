@@ -9,7 +9,7 @@ from langchain_core.documents import BaseDocumentCompressor, Document
 from pydantic import model_validator
 from typing_extensions import Self
 
-from aimhub._rerank import RankedDocument, Reranker
+from aimhub.adapter import RankedDocument, Reranker
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._retrieval import GatewayFields
 

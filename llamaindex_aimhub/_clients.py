@@ -18,8 +18,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, Se
 from pydantic import model_validator as _model_validator
 from typing_extensions import Self
 
-from aimhub import AimhubClient, AsyncAimhubClient
-from aimhub._constants import DEFAULT_MAX_RETRIES
+from aimhub.adapter import DEFAULT_MAX_RETRIES, AimhubClient, AsyncAimhubClient
 
 
 class ConnectionFields(BaseModel):

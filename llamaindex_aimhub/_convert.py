@@ -21,19 +21,20 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
-from aimhub._catalog import ModelCapabilities
-from aimhub._content import MediaBlock, media_part
-from aimhub._exceptions import ConfigurationError
-from aimhub._normalize import (
+from aimhub.adapter import (
+    ChatCompletion,
     ChatDelta,
     ChatStreamAccumulator,
+    ConfigurationError,
+    MediaBlock,
+    ModelCapabilities,
     NormalizedUsage,
+    ParsedToolCall,
     completion_usage,
+    media_part,
     normalize_completion,
+    warn_cache_control_dropped,
 )
-from aimhub._shaping import warn_cache_control_dropped
-from aimhub._toolcalls import ParsedToolCall
-from aimhub.types import ChatCompletion
 
 # Roles some LlamaIndex integrations use for the assistant and for tool results.
 _ROLES = {"chatbot": "assistant", "model": "assistant", "function": "tool"}

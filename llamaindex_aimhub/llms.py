@@ -33,8 +33,13 @@ from llama_index.core.types import Model
 from pydantic import BaseModel, model_validator
 from typing_extensions import Self
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._shaping import ShapedRequest, shape_chat_request, take_request_options
+from aimhub.adapter import (
+    ModelCapabilities,
+    ShapedRequest,
+    capabilities_for,
+    shape_chat_request,
+    take_request_options,
+)
 from llamaindex_aimhub._clients import ConnectionFields
 from llamaindex_aimhub._convert import (
     StreamConverter,
@@ -105,6 +110,7 @@ class Aimhub(ConnectionFields, FunctionCallingLLM):
     audio_input: bool | None = Field(default=None, description="Takes audio; catalogue default.")
     pdf_input: bool | None = Field(default=None, description="Takes PDFs; catalogue default.")
     video_input: bool | None = Field(default=None, description="Takes video; catalogue default.")
+
     @model_validator(mode="after")
     def _catalogue_defaults(self) -> Self:
         catalogue = capabilities_for(self.model, self.capabilities)
