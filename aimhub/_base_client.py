@@ -26,6 +26,7 @@ logger = logging.getLogger("aimhub")
 ResponseT = TypeVar("ResponseT", bound=ResponseModel)
 Body = Mapping[str, Any]
 Headers = Mapping[str, str] | None
+Query = Mapping[str, Any] | None
 
 
 class BaseClient:
@@ -60,6 +61,39 @@ class BaseClient:
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
+    _user_http: bool
+    _owns_http: bool
+    _http: Any
+
+    def _default_http(self) -> Any:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A connection pool holds sockets and locks: the copy in another process builds its own.
+        if self._user_http:
+            msg = (
+                f"{type(self).__name__} with your own http_client cannot be pickled (an httpx "
+                "client holds open connections); leave http_client unset, or create the client "
+                "inside the worker"
+            )
+            raise TypeError(msg)
+        state = self.__dict__.copy()
+        del state["_http"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._http = self._default_http()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Configuration is immutable and shared; the copy takes the default pool anew, and
+        # shares a client you passed (it is yours, and cannot be copied).
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        if not self._user_http:
+            clone._http = clone._default_http()
+        return clone
+
     @property
     def base_url(self) -> str:
         """The normalised API root, e.g. `https://api.gaiasc.com/v1`."""
@@ -78,6 +112,7 @@ class BaseClient:
         stream: bool | None,
         extra_headers: Headers,
         timeout: TimeoutLike,
+        extra_query: Query = None,
     ) -> httpx.Request:
         merged = {**body, **params} if body else params
         if endpoint.method != "GET":
@@ -92,6 +127,7 @@ class BaseClient:
             endpoint,
             merged if endpoint.method != "GET" else None,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 

@@ -95,6 +95,9 @@ class ModelCapabilities:
     tool_content_string: bool = False
     #: Parameters the upstream rejects; left out of requests with a warning.
     unsupported_params: frozenset[str] = frozenset()
+    #: Whether `cache_control` on content parts reaches an upstream that honours it (Claude's
+    #: prompt caching); elsewhere it is left out with a warning (docs/gateway-behaviour.md §21.2).
+    prompt_caching: bool = False
     #: Whether to ask for usage in streams (`stream_options.include_usage`).
     stream_usage: bool = True
 

@@ -53,6 +53,7 @@ _OPENAI_REASONING = _OPENAI_MODERN.replace(
 )
 _CLAUDE = ModelCapabilities(
     family="claude",
+    prompt_caching=True,
     context_window=200_000,
     max_output_tokens=4_096,
     vision=True,

@@ -10,12 +10,17 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from aimhub._aiohttp import default_async_http_client
-from aimhub._base_client import BaseClient, Body, Headers, ResponseT, default_ssl_context
+from aimhub._base_client import (
+    BaseClient,
+    Body,
+    Headers,
+    Query,
+    ResponseT,
+)
 from aimhub._config import TimeoutLike
-from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
+from aimhub._pools import shared_async_http_client, shared_http_client
 from aimhub._request import (
     CHAT_COMPLETIONS,
     COMPLETIONS,
@@ -122,10 +127,12 @@ class AimhubClient(BaseClient):
             first_token_timeout=first_token_timeout,
             idle_timeout=idle_timeout,
         )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            limits=DEFAULT_CONNECTION_LIMITS, follow_redirects=True, verify=default_ssl_context()
-        )
+        self._user_http = http_client is not None
+        self._owns_http = False  # the default pool is shared (aimhub/_pools.py)
+        self._http: httpx.Client = http_client or self._default_http()
+
+    def _default_http(self) -> httpx.Client:
+        return shared_http_client()
 
     def chat(
         self,
@@ -133,6 +140,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> ChatCompletion:
@@ -143,6 +151,7 @@ class AimhubClient(BaseClient):
             params,
             stream=False,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._request(CHAT_COMPLETIONS, request)
@@ -153,6 +162,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[ChatCompletionChunk]:
@@ -163,6 +173,7 @@ class AimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._stream(CHAT_COMPLETIONS, request)
@@ -173,6 +184,7 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[dict[str, Any]]:
@@ -188,6 +200,7 @@ class AimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return self._stream(CHAT_COMPLETIONS, request, raw=True)
@@ -198,12 +211,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Completion:
         """Legacy `POST /completions`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(COMPLETIONS, request)
 
@@ -213,12 +233,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Stream[Completion]:
         """Legacy `POST /completions` with `stream: true`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._stream(COMPLETIONS, request)
 
@@ -228,12 +255,19 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> EmbeddingResponse:
         """`POST /embeddings`, sent as given (`aimhub.Embedder` adds batching and checks)."""
         request = self._build(
-            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            EMBEDDINGS,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(EMBEDDINGS, request)
 
@@ -243,21 +277,38 @@ class AimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> RerankResponse:
         """`POST /rerank` (Jina/Cohere shape)."""
         request = self._build(
-            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            RERANK,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(RERANK, request)
 
     def list_models(
-        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+        self,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        timeout: TimeoutLike = None,
     ) -> ModelList:
         """`GET /models`: the models this key's group may use."""
         request = self._build(
-            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+            MODELS,
+            None,
+            {},
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return self._request(MODELS, request)
 
@@ -306,7 +357,8 @@ class AimhubClient(BaseClient):
         return response if error is None else error
 
     def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool if this client has one of its own: never a client you
+        passed, nor the default pool other clients share."""
         if self._owns_http:
             self._http.close()
 
@@ -358,9 +410,15 @@ class AsyncAimhubClient(BaseClient):
             first_token_timeout=first_token_timeout,
             idle_timeout=idle_timeout,
         )
-        self._owns_http = http_client is None
+        self._user_http = http_client is not None
+        self._owns_http = False
+        self._http: httpx.AsyncClient = http_client or self._default_http()
+
+    def _default_http(self) -> httpx.AsyncClient:
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
-        self._http = http_client or default_async_http_client(default_ssl_context())
+        client, shared = shared_async_http_client()
+        self._owns_http = not shared
+        return client
 
     async def chat(
         self,
@@ -368,6 +426,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> ChatCompletion:
@@ -378,6 +437,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=False,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._request(CHAT_COMPLETIONS, request)
@@ -388,6 +448,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[ChatCompletionChunk]:
@@ -398,6 +459,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._stream(CHAT_COMPLETIONS, request)
@@ -408,6 +470,7 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[dict[str, Any]]:
@@ -418,6 +481,7 @@ class AsyncAimhubClient(BaseClient):
             params,
             stream=True,
             extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
         return await self._stream(CHAT_COMPLETIONS, request, raw=True)
@@ -428,12 +492,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> Completion:
         """Legacy `POST /completions`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=False, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=False,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(COMPLETIONS, request)
 
@@ -443,12 +514,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> AsyncStream[Completion]:
         """Legacy `POST /completions` with `stream: true`."""
         request = self._build(
-            COMPLETIONS, body, params, stream=True, extra_headers=extra_headers, timeout=timeout
+            COMPLETIONS,
+            body,
+            params,
+            stream=True,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._stream(COMPLETIONS, request)
 
@@ -458,12 +536,19 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> EmbeddingResponse:
         """`POST /embeddings`."""
         request = self._build(
-            EMBEDDINGS, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            EMBEDDINGS,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(EMBEDDINGS, request)
 
@@ -473,21 +558,38 @@ class AsyncAimhubClient(BaseClient):
         /,
         *,
         extra_headers: Headers = None,
+        extra_query: Query = None,
         timeout: TimeoutLike = None,
         **params: Any,
     ) -> RerankResponse:
         """`POST /rerank`."""
         request = self._build(
-            RERANK, body, params, stream=None, extra_headers=extra_headers, timeout=timeout
+            RERANK,
+            body,
+            params,
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(RERANK, request)
 
     async def list_models(
-        self, *, extra_headers: Headers = None, timeout: TimeoutLike = None
+        self,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        timeout: TimeoutLike = None,
     ) -> ModelList:
         """`GET /models`."""
         request = self._build(
-            MODELS, None, {}, stream=None, extra_headers=extra_headers, timeout=timeout
+            MODELS,
+            None,
+            {},
+            stream=None,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
         return await self._request(MODELS, request)
 
@@ -536,7 +638,8 @@ class AsyncAimhubClient(BaseClient):
         return response if error is None else error
 
     async def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
+        """Close the connection pool if this client has one of its own: never a client you
+        passed, nor the default pool other clients share."""
         if self._owns_http:
             await self._http.aclose()
 

@@ -175,6 +175,20 @@ class ClientConfig:
             default_query=MappingProxyType(dict(default_query or {})),
         )
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The read-only header/query views cannot be pickled; plain dicts are rebuilt into them.
+        return (
+            _rebuild_config,
+            (
+                self.api_key,
+                self.base_url,
+                self.timeout,
+                self.max_retries,
+                dict(self.default_headers),
+                dict(self.default_query),
+            ),
+        )
+
     def __repr__(self) -> str:
         # The key is never shown; default headers and query may carry credentials too.
         headers = _masked(self.default_headers, SECRET_HEADERS)
@@ -193,3 +207,21 @@ class ClientConfig:
             "User-Agent": f"aimhub-python/{__version__}",
             **self.default_headers,
         }
+
+
+def _rebuild_config(
+    api_key: SecretStr,
+    base_url: str,
+    timeout: httpx.Timeout,
+    max_retries: int,
+    default_headers: dict[str, str],
+    default_query: dict[str, Any],
+) -> ClientConfig:
+    return ClientConfig(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=max_retries,
+        default_headers=MappingProxyType(default_headers),
+        default_query=MappingProxyType(default_query),
+    )

@@ -24,8 +24,17 @@ MAX_RETRY_DELAY: Final = 8.0
 #: A server asking us to wait longer than this is better answered with an error than a hang.
 MAX_RETRY_AFTER: Final = 60.0
 
-#: one-api and new-api put their request id in this header (docs/gateway-behaviour.md §1).
-REQUEST_ID_HEADERS: Final = ("x-oneapi-request-id", "x-request-id", "request-id")
+#: Request-id headers, first match wins: one-api/new-api (docs/gateway-behaviour.md §1), then
+#: LiteLLM's call id, OpenAI/Anthropic-style ids, Azure API Management and AWS gateways
+#: (docs/gateway-behaviour.md §21.3).
+REQUEST_ID_HEADERS: Final = (
+    "x-oneapi-request-id",
+    "x-litellm-call-id",
+    "x-request-id",
+    "request-id",
+    "apim-request-id",
+    "x-amzn-requestid",
+)
 
 #: Headers and query parameters that can carry a credential on some gateway route
 #: (docs/gateway-behaviour.md §1).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._exceptions import APIResponseValidationError, ConfigurationError
+from aimhub._exceptions import APIResponseValidationError, ConfigurationError, EmbeddingCountError
 from aimhub.types import Embedding, EmbeddingResponse
 
 if TYPE_CHECKING:
@@ -39,15 +39,6 @@ Vector = list[float]
 
 #: Parallel requests per call: enough to hide latency, few enough not to trip gateway rate limits.
 DEFAULT_EMBEDDING_CONCURRENCY = 4
-
-
-class EmbeddingCountError(APIResponseValidationError):
-    """The gateway returned a different number of vectors than inputs were sent."""
-
-    def __init__(self, message: str, *, expected: int, got: int) -> None:
-        super().__init__(message)
-        self.expected = expected
-        self.got = got
 
 
 # --- pure steps ------------------------------------------------------------------------------

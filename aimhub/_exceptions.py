@@ -62,6 +62,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ContextLengthExceededError",
+    "EmbeddingCountError",
     "InsufficientQuotaError",
     "InternalServerError",
     "ModelNotAvailableError",
@@ -75,6 +76,20 @@ __all__ = [
 
 class AimhubError(Exception):
     """Base class of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Rebuilt without calling `__init__`: its keyword-only arguments are not in `args`, so
+        # the default `cls(*args)` would fail for most subclasses.
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(
+    cls: type[AimhubError], args: tuple[Any, ...], state: dict[str, Any]
+) -> AimhubError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(AimhubError, ValueError):
@@ -133,6 +148,15 @@ class APIResponseValidationError(APIError):
     """The gateway answered 2xx with a body this endpoint never returns."""
 
     label = "Unexpected response"
+
+
+class EmbeddingCountError(APIResponseValidationError):
+    """The gateway returned a different number of vectors than inputs were sent."""
+
+    def __init__(self, message: str, *, expected: int, got: int) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.got = got
 
 
 class APIStatusError(APIError):
@@ -446,7 +470,10 @@ _MODEL_DENIED_TEXT = re.compile(
 )
 _NO_CHANNEL_TEXT = re.compile(r"无可用渠道|no available channel|no channel", re.I)
 _MODEL_MISSING_TEXT = re.compile(
-    r"model\b.{0,80}\b(does not exist|not found|not exist)|模型.{0,40}不存在|unknown model", re.I
+    # LiteLLM: "400: Invalid model name passed in model=…" (docs/gateway-behaviour.md §21.3).
+    r"model\b.{0,80}\b(does not exist|not found|not exist)|模型.{0,40}不存在|unknown model|"
+    r"invalid model name",
+    re.I,
 )
 _CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
 _CONTEXT_TEXT = re.compile(

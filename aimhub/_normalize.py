@@ -77,6 +77,8 @@ class NormalizedUsage:
     total_tokens: int
     cache_read: int | None = None
     reasoning: int | None = None
+    #: Prompt-cache writes (Claude's `cache_creation_input_tokens`), when reported.
+    cache_creation: int | None = None
 
 
 def normalize_usage(usage: Usage | None) -> NormalizedUsage | None:
@@ -102,7 +104,19 @@ def normalize_usage(usage: Usage | None) -> NormalizedUsage | None:
     reasoning = None
     if usage.completion_tokens_details is not None:
         reasoning = usage.completion_tokens_details.reasoning_tokens
-    return NormalizedUsage(prompt, completion, total, cache, reasoning)
+    return NormalizedUsage(prompt, completion, total, cache, reasoning, _cache_creation(usage))
+
+
+def _cache_creation(usage: Usage) -> int | None:
+    details = usage.prompt_tokens_details
+    for value in (
+        details.cached_creation_tokens if details else None,
+        details.cache_write_tokens if details else None,
+        usage.cache_creation_input_tokens,
+    ):
+        if value is not None:
+            return value
+    return None
 
 
 def reasoning_of(message: ChatMessage) -> str | None:

@@ -110,6 +110,7 @@ def build_request(
     body: Mapping[str, Any] | None,
     *,
     extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, Any] | None = None,
     timeout: float | httpx.Timeout | None = None,
 ) -> httpx.Request:
     """The exact request to send; the body is serialised once, UTF-8, compact."""
@@ -130,7 +131,7 @@ def build_request(
     return httpx.Request(
         endpoint.method,
         config.base_url + endpoint.path,
-        params=dict(config.default_query) or None,
+        params={**config.default_query, **(extra_query or {})} or None,
         headers=headers,
         content=content,
         extensions={"timeout": httpx.Timeout(chosen).as_dict()},

@@ -16,9 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aimhub._catalog import ModelCapabilities
+from aimhub._catalog import ModelCapabilities, StructuredMethod
+from aimhub._exceptions import ConfigurationError
 
-__all__ = ["AimhubParameterWarning", "ShapedRequest", "shape_chat_request"]
+__all__ = [
+    "AimhubParameterWarning",
+    "RequestOptions",
+    "ShapedRequest",
+    "shape_chat_request",
+    "structured_method",
+    "take_request_options",
+    "warn_cache_control_dropped",
+]
 
 
 class AimhubParameterWarning(UserWarning):
@@ -36,18 +45,63 @@ def _warn(model: str, rule: str, message: str) -> None:
 
 
 @dataclass(frozen=True)
+class RequestOptions:
+    """Per-call `extra_headers`, `extra_query` and `extra_body`, as the OpenAI SDK takes them."""
+
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | None = None
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the core client's methods."""
+        return {"extra_headers": self.headers, "extra_query": self.query}
+
+
+def take_request_options(kwargs: dict[str, Any]) -> RequestOptions:
+    """Pop `extra_headers`/`extra_query`/`extra_body` from call kwargs (never body fields).
+
+    Headers go on the request, query parameters into the URL and `extra_body` is merged into
+    the JSON body, as in `ChatOpenAI` and the OpenAI SDK.
+    """
+    found: dict[str, Mapping[str, Any] | None] = {}
+    for name in ("extra_headers", "extra_query", "extra_body"):
+        value = kwargs.pop(name, None)
+        if value is not None and not isinstance(value, Mapping):
+            msg = f"{name} must be a mapping, got {type(value).__name__}; pass e.g. {{'key': 'v'}}"
+            raise ConfigurationError(msg)
+        found[name] = value
+    headers = found["extra_headers"]
+    if headers and not all(isinstance(v, str) for v in headers.values()):
+        msg = "extra_headers values must be strings; convert numbers with str()"
+        raise ConfigurationError(msg)
+    return RequestOptions(headers, found["extra_query"], found["extra_body"])
+
+
+@dataclass(frozen=True)
 class ShapedRequest:
-    """The body to send, and whether the call must stream underneath (Qwen3 thinking)."""
+    """The body to send, whether the call must stream underneath (Qwen3 thinking), and the
+    per-call headers and query parameters."""
 
     body: dict[str, Any]
     force_stream: bool = False
+    options: RequestOptions = RequestOptions()
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the core client's methods besides the body."""
+        return self.options.send_kwargs()
 
 
 def shape_chat_request(
-    body: Mapping[str, Any], caps: ModelCapabilities, *, stream: bool
+    body: Mapping[str, Any],
+    caps: ModelCapabilities,
+    *,
+    stream: bool,
+    options: RequestOptions | None = None,
 ) -> ShapedRequest:
-    """Apply every rule of the model's family to a Chat Completions body."""
-    out = dict(body)
+    """Apply every rule of the model's family to a Chat Completions body (with the per-call
+    `extra_body` of `options` merged in first)."""
+    options = options or RequestOptions()
+    out = {**body, **(options.body or {})}
     model = str(out.get("model", "?"))
     _token_param(out, caps, model)
     _sampling(out, caps, model)
@@ -64,7 +118,7 @@ def shape_chat_request(
             force_stream = True  # thinking is only available streamed: stream and aggregate
         else:
             out.setdefault("enable_thinking", False)
-    return ShapedRequest(out, force_stream)
+    return ShapedRequest(out, force_stream, options)
 
 
 def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
@@ -199,27 +253,65 @@ def _response_format(out: dict[str, Any], caps: ModelCapabilities, model: str) -
     if not isinstance(fmt, Mapping):
         return
     kind = fmt.get("type")
+    schema = (fmt.get("json_schema") or {}).get("schema") if kind == "json_schema" else None
     if kind == "json_schema" and not caps.json_schema:
-        schema = (fmt.get("json_schema") or {}).get("schema")
-        _warn(
-            model,
-            "json_schema",
-            "response_format json_schema is not accepted (DeepSeek "
-            "answers 400); sending json_object with the schema in the system prompt",
-        )
-        out["response_format"] = {"type": "json_object"}
-        if schema is not None:
-            out["messages"] = _with_schema_instruction(list(out.get("messages", [])), schema)
-        kind = "json_object"
-    if kind == "json_object" and not caps.json_mode:
+        if caps.json_mode:
+            _warn(
+                model,
+                "json_schema",
+                f"response_format json_schema is not accepted by the {caps.family} family's "
+                "upstream; sending json_object with the schema in the system prompt",
+            )
+            out["response_format"] = {"type": "json_object"}
+        else:
+            _warn(
+                model,
+                "json_schema",
+                f"the {caps.family} family's upstream takes neither response_format "
+                "json_schema nor json_object; asking for JSON in the system prompt instead",
+            )
+            del out["response_format"]
+    elif kind == "json_object" and not caps.json_mode:
         _warn(
             model,
             "json_object",
-            "response_format json_object is not forwarded for this "
-            "model; asking for JSON in the system prompt instead",
+            f"response_format json_object is not forwarded for the {caps.family} family; "
+            "asking for JSON in the system prompt instead",
         )
         del out["response_format"]
-        out["messages"] = _with_schema_instruction(list(out.get("messages", [])), None)
+    else:
+        return
+    if schema is not None or "response_format" not in out:
+        # One instruction, whichever way the format was downgraded.
+        out["messages"] = _with_schema_instruction(list(out.get("messages", [])), schema)
+
+
+def structured_method(
+    caps: ModelCapabilities, requested: StructuredMethod | None, *, has_schema: bool
+) -> tuple[StructuredMethod, str | None]:
+    """The structured-output method to use, and why it differs from `requested` (or None).
+
+    A JSON method the family's upstream cannot honour becomes a tool call when the catalogue
+    prefers tool calling for the family (Claude, Qwen, GLM: no JSON mode or no `json_schema`
+    behind a gateway). Otherwise the request shaper downgrades the response format (DeepSeek:
+    `json_object` plus the schema in the prompt); JSON mode without a schema stays as asked.
+    """
+    if requested is None:
+        return caps.structured_output, None
+    works = {
+        "function_calling": caps.tool_calling,
+        "json_schema": caps.json_schema,
+        "json_mode": caps.json_mode,
+    }
+    best = caps.structured_output
+    if works[requested] or best != "function_calling" or not works[best] or not has_schema:
+        return requested, None
+    missing = "JSON mode" if requested == "json_mode" else "json_schema response formats"
+    reason = (
+        f"method={requested!r} is not supported by the {caps.family} family's upstream "
+        f"(no {missing} behind the gateway); using method={best!r} instead"
+    )
+    return best, reason
 
 
 def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:
@@ -231,9 +323,43 @@ def _with_schema_instruction(messages: list[Any], schema: Any) -> list[Any]:
 
 def _messages(messages: list[Any], caps: ModelCapabilities, model: str) -> list[Any]:
     messages = [_message(m, caps) for m in _lift_tool_media(messages)]
+    if not caps.prompt_caching:
+        messages = _without_cache_control(messages, model)
     if caps.role_rules == "openai":
         return messages
     return _alternate(messages, caps, model)
+
+
+def warn_cache_control_dropped(model: str) -> None:
+    """The one warning that `cache_control` was left out for `model`."""
+    _warn(
+        model,
+        "cache_control",
+        "cache_control (prompt caching) is not accepted by this model's upstream; "
+        "left out (set capabilities={'prompt_caching': True} if yours takes it)",
+    )
+
+
+def _without_cache_control(messages: list[Any], model: str) -> list[Any]:
+    """Content parts without `cache_control`: only Claude's upstream takes it; strict
+    OpenAI-schema upstreams answer 400 for the unknown part field (docs/gateway-behaviour.md
+    §21.2)."""
+    out: list[Any] = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, Mapping) else None
+        if isinstance(content, list) and any(
+            isinstance(p, Mapping) and "cache_control" in p for p in content
+        ):
+            warn_cache_control_dropped(model)
+            parts = [
+                {k: v for k, v in p.items() if k != "cache_control"}
+                if isinstance(p, Mapping)
+                else p
+                for p in content
+            ]
+            message = {**message, "content": parts}
+        out.append(message)
+    return out
 
 
 def _lift_tool_media(messages: list[Any]) -> list[Any]:

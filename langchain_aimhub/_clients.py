@@ -1,26 +1,179 @@
-"""The core clients of a LangChain class, built once from its connection fields."""
+"""The connection fields of every LangChain class, declared once, and the clients built from them.
+
+`ChatAimhub`, `AimhubEmbeddings` and `AimhubRerank` inherit `ConnectionFields`, so the three take
+the same names: `api_key`, `base_url` (or `api_base`), `timeout` (or `request_timeout`),
+`max_retries`, `default_headers`, `default_query`, `http_client` and `http_async_client` (or
+LlamaIndex's spelling `async_http_client`). The LlamaIndex classes take the same set.
+"""
 
 from __future__ import annotations
 
+import difflib
+import warnings
+from types import TracebackType
 from typing import Any
 
-from aimhub import AimhubClient, AsyncAimhubClient
-from aimhub._constants import API_KEY_ENV, SECRET_HEADERS, SECRET_QUERY_PARAMS
+import httpx
+from langchain_core.utils import from_env, secret_from_env
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_serializer,
+)
+from typing_extensions import Self
+
+from aimhub.adapter import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_MAX_RETRIES,
+    SECRET_HEADERS,
+    SECRET_QUERY_PARAMS,
+    AimhubClient,
+    AsyncAimhubClient,
+    ConfigurationError,
+)
+
+
+class ConnectionFields(BaseModel):
+    """The gateway connection, `model_kwargs`, and the two core clients built from them.
+
+    Unknown constructor arguments are moved to `model_kwargs` with a warning (and so sent as
+    request fields), as `ChatOpenAI` does: a misspelt option is never silently ignored.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
+    )
+
+    api_key: SecretStr | None = Field(default_factory=secret_from_env(API_KEY_ENV, default=None))
+    """Gateway key; defaults to `AIMHUB_API_KEY`."""
+    base_url: str | None = Field(
+        default_factory=from_env(BASE_URL_ENV, default=None),
+        validation_alias=AliasChoices("base_url", "api_base"),
+    )
+    """Gateway address in any form (`api_base` too); defaults to `AIMHUB_BASE_URL`, else
+    Aimhub's."""
+    timeout: float | httpx.Timeout | None = Field(default=None, alias="request_timeout")
+    """Seconds (or an `httpx.Timeout`) per request."""
+    max_retries: int = DEFAULT_MAX_RETRIES
+    """Retries of failures that may succeed later (429, 5xx); `0` disables them."""
+    default_headers: dict[str, str] | None = Field(default=None, repr=False)
+    """Headers sent with every request (not shown in `repr`: they may carry a credential)."""
+    default_query: dict[str, Any] | None = Field(default=None, repr=False)
+    """Query parameters sent with every request (not shown in `repr`: `?key=` is a credential
+    on some gateways)."""
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """An `httpx.Client` to send with (proxies, limits, transport); not closed by us."""
+    http_async_client: httpx.AsyncClient | None = Field(
+        default=None,
+        exclude=True,
+        validation_alias=AliasChoices("http_async_client", "async_http_client"),
+    )
+    """An `httpx.AsyncClient` to send with (`async_http_client` too); not closed by us."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra top-level request fields."""
+
+    _client: AimhubClient = PrivateAttr()
+    _async_client: AsyncAimhubClient = PrivateAttr()
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**_unknown_to_model_kwargs(type(self), data))
+        # Not pydantic validators: an error raised in one carries the whole input, key
+        # included, in `ValidationError.errors()`; raised here, it names only the bad field.
+        self._check()
+        self._client, self._async_client = gateway_clients(self)
+
+    def _check(self) -> None:
+        """Fail at construction on settings the subclass cannot use (raises, never wraps)."""
+
+    @field_serializer("default_headers", "default_query")
+    def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        return masked_credentials(values)
+
+    def close(self) -> None:
+        """Close the sync connection pool if aimhub created it (never a client you passed)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async connection pool if aimhub created it (never a client you passed)."""
+        await self._async_client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _unknown_to_model_kwargs(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    known = accepted_names(cls)
+    unknown = [k for k in values if k not in known]
+    if not unknown:
+        return values
+    values = dict(values)
+    extra = dict(values.get("model_kwargs") or {})
+    for name in unknown:
+        if name in extra:
+            msg = f"{name!r} was given both as an argument and in model_kwargs; keep one"
+            raise ConfigurationError(msg)
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        warnings.warn(
+            f"{name!r} is not a {cls.__name__} parameter{hint}; it was moved to "
+            "model_kwargs and is sent as a request field.",
+            UserWarning,
+            stacklevel=4,
+        )
+        extra[name] = values.pop(name)
+    values["model_kwargs"] = extra
+    return values
+
+
+def accepted_names(cls: type[BaseModel]) -> set[str]:
+    """Every field name and alias a pydantic class accepts."""
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            names.add(alias)
+        elif isinstance(alias, AliasChoices):
+            names.update(c for c in alias.choices if isinstance(c, str))
+    return names
 
 
 def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
-    """Sync and async clients from `api_key`, `base_url`, `timeout`, `max_retries`, headers,
-    an optional `default_query` and the injected `http_client` / `http_async_client`.
-
-    Built at construction, so a missing key or a bad `base_url` fails there, not on first use.
-    """
+    """Sync and async clients from the connection fields (built once, at construction, so a
+    missing key or a bad `base_url` fails there, not on first use)."""
     options: dict[str, Any] = {
         "api_key": fields.api_key,
         "base_url": fields.base_url,
         "timeout": fields.timeout,
         "max_retries": fields.max_retries,
         "default_headers": fields.default_headers,
-        "default_query": getattr(fields, "default_query", None),
+        "default_query": fields.default_query,
     }
     return (
         AimhubClient(**options, http_client=fields.http_client),

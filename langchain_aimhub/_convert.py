@@ -16,14 +16,21 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from langchain_core.messages.ai import UsageMetadata
+from langchain_core.messages.ai import InputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 
-from aimhub._catalog import ModelCapabilities
-from aimhub._content import MediaBlock, MediaKind, media_part
-from aimhub._exceptions import ConfigurationError
-from aimhub._normalize import ChatDelta, NormalizedChoice, NormalizedUsage, StreamSummary
-from aimhub._toolcalls import ParsedToolCall
+from aimhub.adapter import (
+    ChatDelta,
+    ConfigurationError,
+    MediaBlock,
+    MediaKind,
+    ModelCapabilities,
+    NormalizedChoice,
+    NormalizedUsage,
+    ParsedToolCall,
+    StreamSummary,
+    media_part,
+)
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 # Streamed messages fed back into a conversation (`chunk + chunk + ...`) keep their chunk types.
@@ -149,7 +156,11 @@ def _block(block: Any, caps: ModelCapabilities, model: str, where: str) -> list[
         return [{"type": "text", "text": block}]
     kind = block.get("type")
     if kind == "text":
-        return [{"type": "text", "text": block.get("text", "")}]
+        part = {"type": "text", "text": block.get("text", "")}
+        if block.get("cache_control") is not None:
+            # Kept for Claude's prompt caching; the request shaper drops it for other families.
+            part["cache_control"] = block["cache_control"]
+        return [part]
     if kind == "tool_result":  # Anthropic-format tool results inside a human message
         return _block_list(block.get("content", ""), caps, model, where)
     if kind in ("tool_use", "reasoning", "thinking"):
@@ -234,8 +245,13 @@ def _create_usage_metadata(usage: NormalizedUsage) -> UsageMetadata:
         output_tokens=usage.output_tokens,
         total_tokens=usage.total_tokens,
     )
+    details: InputTokenDetails = {}
     if usage.cache_read is not None:
-        metadata["input_token_details"] = {"cache_read": usage.cache_read}
+        details["cache_read"] = usage.cache_read
+    if usage.cache_creation is not None:
+        details["cache_creation"] = usage.cache_creation
+    if details:
+        metadata["input_token_details"] = details
     if usage.reasoning is not None:
         metadata["output_token_details"] = {"reasoning": usage.reasoning}
     return metadata
@@ -259,9 +275,14 @@ def _convert_choice_to_message(
     choice: NormalizedChoice,
     usage: NormalizedUsage | None,
     metadata: dict[str, Any],
-    message_id: str | None,
 ) -> AIMessage:
-    """A whole answer as an `AIMessage`."""
+    """A whole answer as an `AIMessage`.
+
+    No `id`: gateways send constant, empty or reused completion ids, and LangGraph's
+    `add_messages` merges messages with equal ids, so distinct turns would overwrite each other.
+    LangChain gives the message a unique run id instead; the gateway's id stays in
+    `response_metadata["id"]` (docs/gateway-behaviour.md §21.1).
+    """
     good, bad = _tool_calls(choice.tool_calls)
     extra: dict[str, Any] = {}
     if choice.reasoning:
@@ -279,7 +300,6 @@ def _convert_choice_to_message(
             "finish_reason": choice.finish_reason,
             "native_finish_reason": choice.native_finish_reason,
         },
-        id=message_id,
     )
 
 

@@ -1,4 +1,9 @@
-"""aimhub errors as LangChain's standard model errors, without losing the aimhub type."""
+"""aimhub errors as LangChain's standard model errors, without losing the aimhub type.
+
+Each bridged class is defined here, at module level, so that it pickles (multiprocessing, Ray,
+LangGraph checkpoints) and can be imported and caught by name; `_BRIDGE` maps each aimhub class
+to its bridged class.
+"""
 
 from __future__ import annotations
 
@@ -8,43 +13,104 @@ from contextlib import contextmanager
 from langchain_core import exceptions as lc
 
 import aimhub
+from aimhub.adapter import EmbeddingCountError
 
-# Walked along the error's MRO: the most specific aimhub class decides.
-_BRIDGE: dict[type[aimhub.AimhubError], type[lc.ModelError]] = {
-    aimhub.ContextLengthExceededError: lc.ContextOverflowError,
-    aimhub.BadRequestError: lc.ModelInvalidRequestError,
-    aimhub.UnsupportedEndpointError: lc.ModelInvalidRequestError,
-    aimhub.AuthenticationError: lc.ModelAuthenticationError,
-    aimhub.InsufficientQuotaError: lc.ModelPermissionDeniedError,
-    aimhub.PermissionDeniedError: lc.ModelPermissionDeniedError,
-    aimhub.ModelNotAvailableError: lc.ModelNotFoundError,
-    aimhub.NotFoundError: lc.ModelNotFoundError,
-    aimhub.RateLimitError: lc.ModelRateLimitError,
-    aimhub.APITimeoutError: lc.ModelTimeoutError,
-    aimhub.APIConnectionError: lc.ModelConnectionError,
-    aimhub.APIStatusError: lc.ModelAPIError,
-    aimhub.APIResponseValidationError: lc.ModelAPIError,
+# Catchable as either type: `except aimhub.RateLimitError` and `except ModelRateLimitError`
+# both work.
+
+
+class AimhubAPIConnectionError(aimhub.APIConnectionError, lc.ModelConnectionError):
+    """`aimhub.APIConnectionError` that is also LangChain's `ModelConnectionError`."""
+
+
+class AimhubAPITimeoutError(aimhub.APITimeoutError, lc.ModelTimeoutError):
+    """`aimhub.APITimeoutError` that is also LangChain's `ModelTimeoutError`."""
+
+
+class AimhubAPIResponseValidationError(aimhub.APIResponseValidationError, lc.ModelAPIError):
+    """`aimhub.APIResponseValidationError` that is also LangChain's `ModelAPIError`."""
+
+
+class AimhubAPIStatusError(aimhub.APIStatusError, lc.ModelAPIError):
+    """`aimhub.APIStatusError` that is also LangChain's `ModelAPIError`."""
+
+
+class AimhubBadRequestError(aimhub.BadRequestError, lc.ModelInvalidRequestError):
+    """`aimhub.BadRequestError` that is also LangChain's `ModelInvalidRequestError`."""
+
+
+class AimhubContextLengthExceededError(aimhub.ContextLengthExceededError, lc.ContextOverflowError):
+    """`aimhub.ContextLengthExceededError` that is also LangChain's `ContextOverflowError`."""
+
+
+class AimhubAuthenticationError(aimhub.AuthenticationError, lc.ModelAuthenticationError):
+    """`aimhub.AuthenticationError` that is also LangChain's `ModelAuthenticationError`."""
+
+
+class AimhubInsufficientQuotaError(aimhub.InsufficientQuotaError, lc.ModelPermissionDeniedError):
+    """`aimhub.InsufficientQuotaError` that is also LangChain's `ModelPermissionDeniedError`."""
+
+
+class AimhubPermissionDeniedError(aimhub.PermissionDeniedError, lc.ModelPermissionDeniedError):
+    """`aimhub.PermissionDeniedError` that is also LangChain's `ModelPermissionDeniedError`."""
+
+
+class AimhubNotFoundError(aimhub.NotFoundError, lc.ModelNotFoundError):
+    """`aimhub.NotFoundError` that is also LangChain's `ModelNotFoundError`."""
+
+
+class AimhubModelNotFoundError(aimhub.ModelNotFoundError, lc.ModelNotFoundError):
+    """`aimhub.ModelNotFoundError` that is also LangChain's `ModelNotFoundError`."""
+
+
+class AimhubModelNotAvailableError(aimhub.ModelNotAvailableError, lc.ModelNotFoundError):
+    """`aimhub.ModelNotAvailableError` that is also LangChain's `ModelNotFoundError`."""
+
+
+class AimhubRateLimitError(aimhub.RateLimitError, lc.ModelRateLimitError):
+    """`aimhub.RateLimitError` that is also LangChain's `ModelRateLimitError`."""
+
+
+class AimhubUnsupportedEndpointError(aimhub.UnsupportedEndpointError, lc.ModelInvalidRequestError):
+    """`aimhub.UnsupportedEndpointError` that is also LangChain's `ModelInvalidRequestError`."""
+
+
+class AimhubInternalServerError(aimhub.InternalServerError, lc.ModelAPIError):
+    """`aimhub.InternalServerError` that is also LangChain's `ModelAPIError`."""
+
+
+class AimhubAPIStreamError(aimhub.APIStreamError, lc.ModelAPIError):
+    """`aimhub.APIStreamError` that is also LangChain's `ModelAPIError`."""
+
+
+class AimhubEmbeddingCountError(EmbeddingCountError, lc.ModelAPIError):
+    """`aimhub.EmbeddingCountError` that is also LangChain's `ModelAPIError`."""
+
+
+#: Every aimhub API error class and its bridged class (a test checks none is missing).
+_BRIDGE: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {
+    aimhub.APIConnectionError: AimhubAPIConnectionError,
+    aimhub.APITimeoutError: AimhubAPITimeoutError,
+    aimhub.APIResponseValidationError: AimhubAPIResponseValidationError,
+    aimhub.APIStatusError: AimhubAPIStatusError,
+    aimhub.BadRequestError: AimhubBadRequestError,
+    aimhub.ContextLengthExceededError: AimhubContextLengthExceededError,
+    aimhub.AuthenticationError: AimhubAuthenticationError,
+    aimhub.InsufficientQuotaError: AimhubInsufficientQuotaError,
+    aimhub.PermissionDeniedError: AimhubPermissionDeniedError,
+    aimhub.NotFoundError: AimhubNotFoundError,
+    aimhub.ModelNotFoundError: AimhubModelNotFoundError,
+    aimhub.ModelNotAvailableError: AimhubModelNotAvailableError,
+    aimhub.RateLimitError: AimhubRateLimitError,
+    aimhub.UnsupportedEndpointError: AimhubUnsupportedEndpointError,
+    aimhub.InternalServerError: AimhubInternalServerError,
+    aimhub.APIStreamError: AimhubAPIStreamError,
+    EmbeddingCountError: AimhubEmbeddingCountError,
 }
 
 
-_CLASSES: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {}
-
-
 def _bridged_class(cls: type[aimhub.AimhubError]) -> type[aimhub.AimhubError]:
-    if cls in _CLASSES:
-        return _CLASSES[cls]
-    _CLASSES[cls] = _make_bridged_class(cls)
-    return _CLASSES[cls]
-
-
-def _make_bridged_class(cls: type[aimhub.AimhubError]) -> type[aimhub.AimhubError]:
-    for base in cls.__mro__:
-        target = _BRIDGE.get(base)
-        if target is not None:
-            # Catchable as either type: `except aimhub.RateLimitError` and
-            # `except ModelRateLimitError` both work.
-            return type(f"Aimhub{cls.__name__}", (cls, target), {"__module__": __name__})
-    return cls
+    return _BRIDGE.get(cls, cls)
 
 
 def bridge(error: aimhub.AimhubError) -> aimhub.AimhubError:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Literal
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.language_models.base import LangSmithParams
@@ -21,18 +21,26 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
+from pydantic import ConfigDict, Field, PrivateAttr
 
-from aimhub import AimhubClient, AsyncAimhubClient
-from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._constants import API_KEY_ENV
-from aimhub._normalize import ChatStreamAccumulator, completion_usage, normalize_completion
-from aimhub._shaping import ShapedRequest, shape_chat_request
-from aimhub._validate import check_model, check_parameters
-from aimhub.types import ChatCompletion
-from langchain_aimhub._clients import credential_paths, gateway_clients, masked_credentials
+from aimhub.adapter import (
+    API_KEY_ENV,
+    AimhubParameterWarning,
+    ChatCompletion,
+    ChatStreamAccumulator,
+    ModelCapabilities,
+    ShapedRequest,
+    capabilities_for,
+    check_model,
+    check_parameters,
+    completion_usage,
+    normalize_completion,
+    shape_chat_request,
+    structured_method,
+    take_request_options,
+)
+from langchain_aimhub._clients import ConnectionFields, credential_paths
 from langchain_aimhub._convert import (
     _convert_choice_to_message,
     _convert_delta_to_chunk,
@@ -46,7 +54,7 @@ _CLAMPED = frozenset({"temperature", "top_p"})
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-class ChatAimhub(BaseChatModel):
+class ChatAimhub(ConnectionFields, BaseChatModel):
     """Chat model for any model served by an OpenAI-compatible aggregator gateway.
 
     Setup:
@@ -91,16 +99,12 @@ class ChatAimhub(BaseChatModel):
         `output_version="v1"`), and are sent back on later turns where the family needs it.
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
+    )
 
     model_name: str = Field(alias="model")
     """Model id as the gateway lists it, e.g. `gpt-4o-mini`, `claude-3-5-sonnet-20240620`."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("AIMHUB_API_KEY", default=None)
-    )
-    """Gateway key; defaults to `AIMHUB_API_KEY`."""
-    base_url: str | None = Field(default_factory=from_env("AIMHUB_BASE_URL", default=None))
-    """Gateway address in any form; defaults to `AIMHUB_BASE_URL`, else Aimhub's."""
     temperature: float | None = None
     """Sampling temperature (clamped to the model's range, with a warning)."""
     max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
@@ -123,48 +127,23 @@ class ChatAimhub(BaseChatModel):
     """How many alternatives per token with `logprobs`."""
     reasoning_effort: str | None = None
     """`low`/`medium`/`high` for reasoning models that take it."""
-    timeout: float | httpx.Timeout | None = Field(default=None, alias="request_timeout")
-    """Seconds (or an `httpx.Timeout`) per request."""
-    max_retries: int = 2
-    """Retries of failures that may succeed later; `0` disables them."""
     streaming: bool = False
     """Stream underneath `invoke` (callbacks then fire per token)."""
     stream_usage: bool = True
     """Ask for usage on streams; `False` for upstreams that reject `stream_options`."""
-    model_kwargs: dict[str, Any] = Field(default_factory=dict)
-    """Extra top-level request fields."""
     extra_body: dict[str, Any] | None = None
     """Extra fields merged into the request body (e.g. `enable_thinking`)."""
-    default_headers: dict[str, str] | None = Field(default=None, repr=False)
-    """Headers sent with every request (not shown in `repr`: they may carry a credential)."""
-    default_query: dict[str, Any] | None = Field(default=None, repr=False)
-    """Query parameters sent with every request (not shown in `repr`: `?key=` is a credential
-    on some gateways)."""
     capabilities: dict[str, Any] | None = None
     """Overrides of the model catalogue for this instance, e.g. `{"vision": True}`."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    """An `httpx.Client` to send with (proxies, limits, transport)."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
-    """An `httpx.AsyncClient` to send with."""
 
-    _client: AimhubClient = PrivateAttr()
-    _async_client: AsyncAimhubClient = PrivateAttr()
     _caps: ModelCapabilities = PrivateAttr()
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Not a pydantic validator: an error raised there carries the whole input, key
-        # included, in `ValidationError.errors()`; raised here, it names only the bad field.
-        self._client, self._async_client = gateway_clients(self)
+    def _check(self) -> None:
         self._caps = capabilities_for(self.model_name, self.capabilities)
         check_model(self.model_name)
         # Temperature and top_p are clamped to the family's range when sent, not rejected.
         params = self._default_params()
         check_parameters({k: v for k, v in params.items() if k not in _CLAMPED}, self.model_name)
-
-    @field_serializer("default_headers", "default_query")
-    def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
-        return masked_credentials(values)
 
     # --- LangChain plumbing ---------------------------------------------------------------
 
@@ -236,6 +215,7 @@ class ChatAimhub(BaseChatModel):
     def _build_request(
         self, messages: list[BaseMessage], stop: list[str] | None, *, stream: bool, **kwargs: Any
     ) -> ShapedRequest:
+        options = take_request_options(kwargs)
         model = kwargs.pop("model", None) or self.model_name
         caps = (
             self._caps if model == self.model_name else capabilities_for(model, self.capabilities)
@@ -251,7 +231,7 @@ class ChatAimhub(BaseChatModel):
         ]
         if stream and not self.stream_usage:
             body["stream_options"] = None
-        return shape_chat_request(body, caps, stream=stream)
+        return shape_chat_request(body, caps, stream=stream, options=options)
 
     def _metadata(self, model: str | None, request_id: str | None) -> dict[str, Any]:
         return {
@@ -269,9 +249,7 @@ class ChatAimhub(BaseChatModel):
         }
         generations = []
         for number, choice in enumerate(normalize_completion(completion)):
-            message = _convert_choice_to_message(
-                choice, usage if number == 0 else None, metadata, completion.id
-            )
+            message = _convert_choice_to_message(choice, usage if number == 0 else None, metadata)
             info = {"finish_reason": choice.finish_reason}
             if choice.logprobs is not None:
                 info["logprobs"] = choice.logprobs
@@ -290,7 +268,9 @@ class ChatAimhub(BaseChatModel):
         if request.force_stream:
             return generate_from_stream(self._stream_request(request, run_manager))
         with as_langchain_errors():
-            return self._create_chat_result(self._client.chat(request.body))
+            return self._create_chat_result(
+                self._client.chat(request.body, **request.send_kwargs())
+            )
 
     async def _agenerate(
         self,
@@ -303,7 +283,9 @@ class ChatAimhub(BaseChatModel):
         if request.force_stream:
             return await agenerate_from_stream(self._astream_request(request, run_manager))
         with as_langchain_errors():
-            return self._create_chat_result(await self._async_client.chat(request.body))
+            return self._create_chat_result(
+                await self._async_client.chat(request.body, **request.send_kwargs())
+            )
 
     def _stream(
         self,
@@ -330,7 +312,10 @@ class ChatAimhub(BaseChatModel):
         self, request: ShapedRequest, run_manager: CallbackManagerForLLMRun | None
     ) -> Iterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
-        with as_langchain_errors(), self._client.stream_chat_dicts(body) as stream:
+        with (
+            as_langchain_errors(),
+            self._client.stream_chat_dicts(body, **request.send_kwargs()) as stream,
+        ):
             pump = _ChunkPump(self, str(body["model"]), stream.request_id)
             for raw in stream:
                 chunk = pump.add(raw)
@@ -348,7 +333,8 @@ class ChatAimhub(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = {**request.body, "stream": True}
         with as_langchain_errors():
-            async with await self._async_client.stream_chat_dicts(body) as stream:
+            stream = await self._async_client.stream_chat_dicts(body, **request.send_kwargs())
+            async with stream:
                 pump = _ChunkPump(self, str(body["model"]), stream.request_id)
                 async for raw in stream:
                     chunk = pump.add(raw)
@@ -413,7 +399,9 @@ class ChatAimhub(BaseChatModel):
         if kwargs:
             msg = f"unexpected arguments {sorted(kwargs)}"
             raise ValueError(msg)
-        chosen = method or self._caps.structured_output
+        chosen, reason = structured_method(self._caps, method, has_schema=schema is not None)
+        if reason is not None:
+            warnings.warn(f"{self.model_name}: {reason}", AimhubParameterWarning, stacklevel=2)
         return structured_output_runnable(self, schema, chosen, include_raw, strict)
 
     # --- tokens ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
-from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
+from aimhub.adapter import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._retrieval import GatewayFields
 

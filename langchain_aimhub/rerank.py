@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from langchain_core.callbacks import Callbacks
 from langchain_core.documents import BaseDocumentCompressor, Document
 
-from aimhub._rerank import RankedDocument, Reranker
+from aimhub.adapter import RankedDocument, Reranker
 from langchain_aimhub._errors import as_langchain_errors
 from langchain_aimhub._retrieval import GatewayFields
 

@@ -1,27 +1,173 @@
-"""The core clients of a LlamaIndex class, built once from its connection fields."""
+"""The connection fields of every LlamaIndex class, declared once, and the clients built from them.
+
+`Aimhub`, `AimhubEmbedding` and `AimhubRerank` inherit `ConnectionFields`, so the three take the
+same names as the LangChain classes: `api_key`, `api_base` (or `base_url`), `timeout` (or
+`request_timeout`), `max_retries`, `default_headers`, `default_query`, `http_client` and
+`async_http_client` (or LangChain's spelling `http_async_client`).
+"""
 
 from __future__ import annotations
 
+import difflib
+import warnings
+from types import TracebackType
 from typing import Any
 
-from aimhub import AimhubClient, AsyncAimhubClient
+import httpx
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import model_validator as _model_validator
+from typing_extensions import Self
+
+from aimhub.adapter import DEFAULT_MAX_RETRIES, AimhubClient, AsyncAimhubClient
 
 
-def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
-    """Sync and async clients from `api_key`, `api_base`, `timeout`, `max_retries`,
-    `default_headers` and the injected `http_client` / `async_http_client`.
+class ConnectionFields(BaseModel):
+    """The gateway connection, `additional_kwargs`, and the two core clients built from them.
 
-    Called from `__init__`, not a validator, so that a missing key raises aimhub's own
-    `ConfigurationError` (naming AIMHUB_API_KEY) rather than a pydantic `ValidationError`.
+    Unknown constructor arguments go to `additional_kwargs` with a warning (and so are sent as
+    request fields): a misspelt option is never silently ignored.
     """
-    options: dict[str, Any] = {
-        "api_key": fields.api_key,
-        "base_url": fields.api_base,
-        "timeout": fields.timeout,
-        "max_retries": fields.max_retries,
-        "default_headers": fields.default_headers,
-    }
-    return (
-        AimhubClient(**options, http_client=fields.http_client),
-        AsyncAimhubClient(**options, http_client=fields.async_http_client),
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
+
+    api_key: SecretStr | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Gateway key; defaults to the AIMHUB_API_KEY variable.",
     )
+    api_base: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_base", "base_url"),
+        description="Gateway address in any form (also accepted as `base_url`); defaults to "
+        "AIMHUB_BASE_URL, else Aimhub's.",
+    )
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices("timeout", "request_timeout"),
+        description="Seconds per request.",
+    )
+    max_retries: int = Field(
+        default=DEFAULT_MAX_RETRIES,
+        ge=0,
+        description="Retries of failures that may succeed later (429, 5xx); 0 disables them.",
+    )
+    default_headers: dict[str, str] | None = Field(
+        default=None, exclude=True, repr=False, description="Headers sent with every request."
+    )
+    default_query: dict[str, Any] | None = Field(
+        default=None, exclude=True, repr=False, description="Query parameters of every request."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra top-level request fields; the fields this class sets win on a clash.",
+    )
+    http_client: httpx.Client | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="An httpx.Client to send with; not closed by us.",
+    )
+    async_http_client: httpx.AsyncClient | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        validation_alias=AliasChoices("async_http_client", "http_async_client"),
+        description="An httpx.AsyncClient to send with (also accepted as `http_async_client`).",
+    )
+
+    _client: AimhubClient = PrivateAttr()
+    _async_client: AsyncAimhubClient = PrivateAttr()
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        # Not validators: a missing key then raises aimhub's own `ConfigurationError` (naming
+        # AIMHUB_API_KEY) rather than a pydantic `ValidationError`, and an error raised in an
+        # "after" validator would carry the whole input, key included, in `errors()`.
+        self._check()
+        self._create_clients()
+
+    def _check(self) -> None:
+        """Fail at construction on settings the subclass cannot use (raises, never wraps)."""
+
+    def _create_clients(self) -> None:
+        options: dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.api_base,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "default_query": self.default_query,
+        }
+        self._client = AimhubClient(**options, http_client=self.http_client)
+        self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
+
+    @_model_validator(mode="before")
+    @classmethod
+    def _unknown_to_additional_kwargs(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        known = accepted_names(cls) | {"class_name"}
+        unknown = [k for k in values if k not in known]
+        if not unknown:
+            return values
+        values = dict(values)
+        extra = dict(values.get("additional_kwargs") or {})
+        for name in unknown:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            warnings.warn(
+                f"{name!r} is not a {cls.__name__} parameter{hint}; it was moved to "
+                "additional_kwargs and is sent as a request field.",
+                UserWarning,
+                stacklevel=4,
+            )
+            extra[name] = values.pop(name)
+        values["additional_kwargs"] = extra
+        return values
+
+    def close(self) -> None:
+        """Close the sync connection pool if aimhub created it (never a client you passed)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async connection pool if aimhub created it (never a client you passed)."""
+        await self._async_client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def accepted_names(cls: type[BaseModel]) -> set[str]:
+    """Every field name and alias a pydantic class accepts."""
+    names: set[str] = set()
+    for name, info in cls.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            names.add(alias)
+        elif isinstance(alias, AliasChoices):
+            names.update(c for c in alias.choices if isinstance(c, str))
+    return names

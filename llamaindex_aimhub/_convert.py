@@ -21,18 +21,20 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
-from aimhub._catalog import ModelCapabilities
-from aimhub._content import MediaBlock, media_part
-from aimhub._exceptions import ConfigurationError
-from aimhub._normalize import (
+from aimhub.adapter import (
+    ChatCompletion,
     ChatDelta,
     ChatStreamAccumulator,
+    ConfigurationError,
+    MediaBlock,
+    ModelCapabilities,
     NormalizedUsage,
+    ParsedToolCall,
     completion_usage,
+    media_part,
     normalize_completion,
+    warn_cache_control_dropped,
 )
-from aimhub._toolcalls import ParsedToolCall
-from aimhub.types import ChatCompletion
 
 # Roles some LlamaIndex integrations use for the assistant and for tool results.
 _ROLES = {"chatbot": "assistant", "model": "assistant", "function": "tool"}
@@ -181,14 +183,20 @@ def _content(blocks: Sequence[Any], caps: ModelCapabilities, model: str, where: 
         spot = f"{where}, block {number}"
         if isinstance(block, TextBlock):
             parts.append({"type": "text", "text": block.text})
-        elif isinstance(block, ThinkingBlock | CachePoint | ToolCallBlock):
-            continue  # reasoning and calls travel on assistant turns only; caching is a no-op here
+        elif isinstance(block, CachePoint):
+            # As in llama-index-llms-anthropic: the cache breakpoint is the block before it.
+            if not caps.prompt_caching:
+                warn_cache_control_dropped(model)
+            elif parts:
+                parts[-1]["cache_control"] = block.cache_control.model_dump(exclude_none=True)
+        elif isinstance(block, ThinkingBlock | ToolCallBlock):
+            continue  # reasoning and calls travel on assistant turns only
         elif _is_media(block):
             parts.append(media_part(_media_block(block), caps, model, spot))
         else:
             msg = f"{type(block).__name__} at {spot} cannot be sent to a Chat Completions model"
             raise ConfigurationError(msg)
-    if all(p["type"] == "text" for p in parts):
+    if all(p["type"] == "text" and "cache_control" not in p for p in parts):
         # Plain strings: the form every upstream converter (ERNIE, Spark, Hunyuan) understands.
         return "\n".join(p["text"] for p in parts)
     return parts
@@ -236,6 +244,7 @@ def usage_info(usage: NormalizedUsage | None) -> dict[str, Any]:
         "output_tokens": usage.output_tokens,
         "total_tokens": usage.total_tokens,
         "cache_read_tokens": usage.cache_read,
+        "cache_creation_tokens": usage.cache_creation,
         "reasoning_tokens": usage.reasoning,
     }
     return {

@@ -23,7 +23,7 @@ from llama_index.core.types import Model, PydanticProgramMode
 from llama_index_instrumentation import get_dispatcher
 from pydantic import BaseModel
 
-from aimhub._catalog import ModelCapabilities
+from aimhub.adapter import ModelCapabilities
 
 dispatcher = get_dispatcher("llamaindex_aimhub.llms")
 

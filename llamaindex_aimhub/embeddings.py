@@ -7,8 +7,7 @@ from typing import Any, Literal
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import AliasChoices, Field, model_validator
 
-from aimhub._catalog import capabilities_for
-from aimhub._embeddings import Embedder
+from aimhub.adapter import Embedder, capabilities_for
 from llamaindex_aimhub._retrieval import GatewayFields
 
 __all__ = ["AimhubEmbedding"]

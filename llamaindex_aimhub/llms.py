@@ -6,7 +6,6 @@ from collections import deque
 from collections.abc import AsyncGenerator, Generator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-import httpx
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
     astream_chat_to_completion_decorator,
@@ -24,22 +23,25 @@ from llama_index.core.base.llms.types import (
     LLMMetadata,
     MessageRole,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr
+from llama_index.core.bridge.pydantic import Field
 from llama_index.core.constants import DEFAULT_NUM_OUTPUTS
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model
-from pydantic import AliasChoices, BaseModel, SecretStr, model_validator
+from pydantic import BaseModel, model_validator
 from typing_extensions import Self
 
-from aimhub import AimhubClient, AsyncAimhubClient
-from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._constants import DEFAULT_MAX_RETRIES
-from aimhub._shaping import ShapedRequest, shape_chat_request
-from aimhub._validate import check_model
-from llamaindex_aimhub._clients import gateway_clients
+from aimhub.adapter import (
+    ModelCapabilities,
+    ShapedRequest,
+    capabilities_for,
+    check_model,
+    shape_chat_request,
+    take_request_options,
+)
+from llamaindex_aimhub._clients import ConnectionFields
 from llamaindex_aimhub._convert import (
     StreamConverter,
     as_chat_messages,
@@ -71,7 +73,7 @@ _FLAG_FIELDS = {
 }
 
 
-class Aimhub(FunctionCallingLLM):
+class Aimhub(ConnectionFields, FunctionCallingLLM):
     """Any model served by an OpenAI-compatible aggregator gateway (one-api, new-api, forks).
 
     ```python
@@ -91,29 +93,13 @@ class Aimhub(FunctionCallingLLM):
     """
 
     model: str = Field(description="Model id as the gateway lists it, e.g. `gpt-4o-mini`.")
-    api_key: SecretStr | None = Field(
-        default=None, exclude=True, repr=False, description="Key; else `AIMHUB_API_KEY`."
-    )
-    api_base: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("api_base", "base_url"),
-        description="Gateway address in any form (`base_url` too); defaults to `AIMHUB_BASE_URL`.",
-    )
     temperature: float | None = Field(default=None, description="Unset: not sent.")
     max_tokens: int | None = Field(default=None, gt=0, description="Output cap; unset: not sent.")
-    additional_kwargs: dict[str, Any] = Field(
-        default_factory=dict, description="Extra request fields, e.g. `top_p`, `stop`."
-    )
-    timeout: float | None = Field(default=None, gt=0, description="Seconds per request.")
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries of failures.")
     reasoning_effort: str | None = Field(
         default=None, description="`low`/`medium`/`high` for reasoning models that take it."
     )
     enable_thinking: bool | None = Field(
         default=None, description="Thinking switch of Qwen3-style models (streamed when on)."
-    )
-    default_headers: dict[str, str] | None = Field(
-        default=None, exclude=True, repr=False, description="Headers sent with every request."
     )
     capabilities: dict[str, Any] | None = Field(
         default=None, description="Catalogue overrides for this instance, e.g. `{'vision': True}`."
@@ -126,16 +112,8 @@ class Aimhub(FunctionCallingLLM):
     audio_input: bool | None = Field(default=None, description="Takes audio; catalogue default.")
     pdf_input: bool | None = Field(default=None, description="Takes PDFs; catalogue default.")
     video_input: bool | None = Field(default=None, description="Takes video; catalogue default.")
-    http_client: httpx.Client | None = Field(default=None, exclude=True, repr=False)
-    async_http_client: httpx.AsyncClient | None = Field(default=None, exclude=True, repr=False)
-
-    _client: AimhubClient = PrivateAttr()
-    _aclient: AsyncAimhubClient = PrivateAttr()
-
-    def __init__(self, **data: Any) -> None:
-        super().__init__(**data)
+    def _check(self) -> None:
         check_model(self.model)
-        self._client, self._aclient = gateway_clients(self)
 
     @model_validator(mode="after")
     def _catalogue_defaults(self) -> Self:
@@ -187,6 +165,7 @@ class Aimhub(FunctionCallingLLM):
         self, messages: Sequence[ChatMessage], kwargs: dict[str, Any], *, stream: bool
     ) -> ShapedRequest:
         """The shaped request for these messages; call kwargs override instance settings."""
+        options = take_request_options(kwargs)
         model = kwargs.pop("model", None) or self.model
         caps = self._caps_for(model)
         settings = {
@@ -200,14 +179,16 @@ class Aimhub(FunctionCallingLLM):
         body.update(self.additional_kwargs)
         body.update((k, v) for k, v in kwargs.items() if v is not None)
         body["messages"] = to_wire_messages(as_chat_messages(messages), caps, model)
-        return shape_chat_request(body, caps, stream=stream)
+        return shape_chat_request(body, caps, stream=stream, options=options)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         request = self._build(messages, kwargs, stream=False)
         if request.force_stream:
             # Thinking only comes streamed; the stream's last response is the whole answer.
             return deque(self._stream(request), maxlen=1)[0]
-        return chat_response_from_completion(self._client.chat(request.body))
+        return chat_response_from_completion(
+            self._client.chat(request.body, **request.send_kwargs())
+        )
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         request = self._build(messages, kwargs, stream=False)
@@ -216,10 +197,12 @@ class Aimhub(FunctionCallingLLM):
             async for response in self._astream(request):
                 last = response
             return last
-        return chat_response_from_completion(await self._aclient.chat(request.body))
+        return chat_response_from_completion(
+            await self._async_client.chat(request.body, **request.send_kwargs())
+        )
 
     def _stream(self, request: ShapedRequest) -> ChatResponseGen:
-        with self._client.stream_chat_dicts(request.body) as stream:
+        with self._client.stream_chat_dicts(request.body, **request.send_kwargs()) as stream:
             converter = StreamConverter(stream.request_id)
             for chunk in stream:
                 response = converter.add(chunk)
@@ -228,7 +211,7 @@ class Aimhub(FunctionCallingLLM):
             yield converter.finish()
 
     async def _astream(self, request: ShapedRequest) -> ChatResponseAsyncGen:
-        stream = await self._aclient.stream_chat_dicts(request.body)
+        stream = await self._async_client.stream_chat_dicts(request.body, **request.send_kwargs())
         async with stream:
             converter = StreamConverter(stream.request_id)
             async for chunk in stream:

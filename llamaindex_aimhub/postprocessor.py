@@ -9,7 +9,7 @@ from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from llama_index_instrumentation import get_dispatcher
 from pydantic import AliasChoices, Field
 
-from aimhub._rerank import RankedDocument, Reranker
+from aimhub.adapter import RankedDocument, Reranker
 from llamaindex_aimhub._retrieval import GatewayFields
 
 __all__ = ["AimhubRerank"]

@@ -10,6 +10,9 @@ class PromptTokensDetails(WireModel):
 
     cached_tokens: LenientInt = None
     audio_tokens: LenientInt = None
+    #: Prompt-cache writes: new-api's name, then OpenRouter's (docs/gateway-behaviour.md §21.2).
+    cached_creation_tokens: LenientInt = None
+    cache_write_tokens: LenientInt = None
 
 
 class CompletionTokensDetails(WireModel):
@@ -34,3 +37,5 @@ class Usage(WireModel):
     prompt_cache_miss_tokens: LenientInt = None
     #: Anthropic-style cache read count, passed through by some relays.
     cache_read_input_tokens: LenientInt = None
+    #: Anthropic-style cache write count (LiteLLM, relays of Claude usage).
+    cache_creation_input_tokens: LenientInt = None

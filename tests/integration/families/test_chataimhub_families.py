@@ -334,7 +334,7 @@ def test_seed_example_request_goes_out_verbatim_and_its_published_reply_parses(
     published = seed.reply["choices"][0]
     usage = seed.reply["usage"]
     assert reply.content == published["message"]["content"]
-    assert reply.id == seed.reply["id"]
+    assert reply.response_metadata["id"] == seed.reply["id"]
     assert reply.response_metadata["finish_reason"] == "stop"
     assert reply.usage_metadata == {
         "input_tokens": usage["prompt_tokens"],

@@ -239,13 +239,15 @@ async def test_injected_async_http_client_is_used_and_not_closed_by_our_close() 
     await http.aclose()
 
 
-def test_own_http_client_is_closed_by_close() -> None:
-    client = AimhubClient(api_key="k")
-    client.close()
-    assert client._http.is_closed
+def test_the_default_pool_is_shared_and_one_client_closing_keeps_it_open() -> None:
+    first, second = AimhubClient(api_key="k"), AimhubClient(api_key="k2")
+    assert first._http is second._http
+    first.close()
+    assert not second._http.is_closed
 
 
-async def test_own_async_http_client_is_closed_by_close() -> None:
-    client = AsyncAimhubClient(api_key="k")
-    await client.close()
-    assert client._http.is_closed
+async def test_the_default_async_pool_is_shared_and_stays_open() -> None:
+    first, second = AsyncAimhubClient(api_key="k"), AsyncAimhubClient(api_key="k2")
+    assert first._http is second._http
+    await first.close()
+    assert not second._http.is_closed

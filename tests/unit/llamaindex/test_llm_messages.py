@@ -23,7 +23,7 @@ from llama_index.core.base.llms.types import (
 
 from aimhub import ConfigurationError
 from aimhub._catalog import capabilities_for
-from aimhub._shaping import shape_chat_request
+from aimhub._shaping import AimhubParameterWarning, shape_chat_request
 from llamaindex_aimhub._convert import message_to_dict, to_wire_messages
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -126,9 +126,26 @@ def test_unsupported_blocks_are_named() -> None:
         convert(user(block))
 
 
-def test_cache_points_are_skipped() -> None:
+def test_cache_points_are_left_out_with_a_warning_where_the_family_has_no_prompt_cache() -> None:
     message = user(TextBlock(text="hi"), CachePoint(cache_control=CacheControl(type="ephemeral")))
-    assert convert(message)["content"] == "hi"
+    with pytest.warns(AimhubParameterWarning, match="cache_control"):
+        assert convert(message, "gpt-4o-mini-cachetest")["content"] == "hi"
+
+
+def test_a_cache_point_marks_the_block_before_it_for_claude() -> None:
+    message = user(
+        TextBlock(text="long prefix"),
+        CachePoint(cache_control=CacheControl(type="ephemeral")),
+        TextBlock(text="question"),
+    )
+    assert convert(message, "claude-3-5-sonnet-20240620")["content"] == [
+        {
+            "type": "text",
+            "text": "long prefix",
+            "cache_control": {"type": "ephemeral", "ttl": "5m"},
+        },
+        {"type": "text", "text": "question"},
+    ]
 
 
 def test_assistant_turn_with_reasoning_and_tool_calls() -> None:
