@@ -7,6 +7,8 @@ from aimhub._version import __version__
 
 if TYPE_CHECKING:
     from aimhub._aiohttp import aiohttp_http_client
+    from aimhub._audio import SpeechAudio
+    from aimhub._byte_stream import AsyncByteStream, ByteStream
     from aimhub._catalog import ModelCapabilities, capabilities_for, register_model
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._config import ClientConfig, normalize_base_url
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnsupportedEndpointError,
     )
+    from aimhub._media_rules import MediaRules
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
     from aimhub._streaming import AsyncStream, Stream
@@ -42,6 +45,9 @@ if TYPE_CHECKING:
 # chat-only users, no pydantic models until a client is made).
 _EXPORTS = {
     "aiohttp_http_client": "aimhub._aiohttp",
+    "SpeechAudio": "aimhub._audio",
+    "AsyncByteStream": "aimhub._byte_stream",
+    "ByteStream": "aimhub._byte_stream",
     "ModelCapabilities": "aimhub._catalog",
     "capabilities_for": "aimhub._catalog",
     "register_model": "aimhub._catalog",
@@ -53,6 +59,7 @@ _EXPORTS = {
     "BASE_URL_ENV": "aimhub._constants",
     "DEFAULT_BASE_URL": "aimhub._constants",
     "Embedder": "aimhub._embeddings",
+    "MediaRules": "aimhub._media_rules",
     "ChatStreamAccumulator": "aimhub._normalize",
     "Reranker": "aimhub._rerank",
     "AsyncStream": "aimhub._streaming",
@@ -117,9 +124,11 @@ __all__ = [
     "AimhubClient",
     "AimhubError",
     "AsyncAimhubClient",
+    "AsyncByteStream",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "ByteStream",
     "ChatStreamAccumulator",
     "ClientConfig",
     "ConfigurationError",
@@ -127,6 +136,7 @@ __all__ = [
     "Embedder",
     "InsufficientQuotaError",
     "InternalServerError",
+    "MediaRules",
     "ModelCapabilities",
     "ModelNotAvailableError",
     "ModelNotFoundError",
@@ -134,6 +144,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "Reranker",
+    "SpeechAudio",
     "Stream",
     "UnsupportedEndpointError",
     "__version__",

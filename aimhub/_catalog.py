@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from aimhub._exceptions import ConfigurationError
+from aimhub._media_rules import MediaRules
 
 __all__ = [
     "ModelCapabilities",
@@ -23,7 +24,7 @@ __all__ = [
     "register_model",
 ]
 
-Kind = Literal["chat", "completion", "embedding", "rerank", "image", "audio", "task"]
+Kind = Literal["chat", "completion", "embedding", "rerank", "image", "audio", "moderation", "task"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 ReasoningEcho = Literal["never", "tool_turns", "always"]
 RoleRules = Literal["openai", "claude", "ernie", "strict_alternation"]
@@ -100,6 +101,9 @@ class ModelCapabilities:
     embedding_dimensions: int | None = None
     #: Whether the `dimensions` request field is honoured.
     embedding_dimensions_param: bool = False
+
+    #: Sizes, voices, formats and file limits of the image and audio routes.
+    media: MediaRules = field(default_factory=MediaRules)
 
     def replace(self, **changes: Any) -> ModelCapabilities:
         """A copy with some fields changed; unknown field names are an error."""

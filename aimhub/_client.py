@@ -15,6 +15,7 @@ from aimhub._base_client import BaseClient, Body, Headers, ResponseT, default_ss
 from aimhub._config import TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError
+from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._request import (
     CHAT_COMPLETIONS,
     COMPLETIONS,
@@ -52,7 +53,7 @@ def _needs_body(response: httpx.Response, stream: bool) -> bool:
     return response.is_error or not stream or is_json_response(response)
 
 
-class AimhubClient(BaseClient):
+class AimhubClient(BaseClient, MediaMethods):
     """Synchronous client for an OpenAI-compatible aggregator gateway.
 
     ```python
@@ -286,7 +287,7 @@ class AimhubClient(BaseClient):
         self.close()
 
 
-class AsyncAimhubClient(BaseClient):
+class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
     """The async twin of `AimhubClient`: same arguments and methods, awaited.
 
     Args:

@@ -40,6 +40,13 @@ def test_core_public_names_are_pinned() -> None:
         assert hasattr(aimhub, name), name
 
 
+def test_core_media_names_are_pinned() -> None:
+    media = {"AsyncByteStream", "ByteStream", "MediaRules", "SpeechAudio"}
+    assert media <= set(aimhub.__all__)
+    types = {"Balance", "Image", "ImagesResponse", "ModerationResponse", "Transcription"}
+    assert types <= set(aimhub.types.__all__)
+
+
 @pytest.mark.parametrize(
     ("package", "names"),
     [
