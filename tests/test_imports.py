@@ -50,7 +50,20 @@ def test_core_media_names_are_pinned() -> None:
 @pytest.mark.parametrize(
     ("package", "names"),
     [
-        ("langchain_aimhub", ["AimhubEmbeddings", "AimhubRerank", "ChatAimhub"]),
+        (
+            "langchain_aimhub",
+            [
+                "AimhubAudioParser",
+                "AimhubEmbeddings",
+                "AimhubImageTool",
+                "AimhubModerationTool",
+                "AimhubRerank",
+                "AimhubSpeechTool",
+                "AimhubToolkit",
+                "AimhubTranscriptionTool",
+                "ChatAimhub",
+            ],
+        ),
         ("llamaindex_aimhub", ["Aimhub", "AimhubEmbedding", "AimhubRerank"]),
     ],
 )
