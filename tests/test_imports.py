@@ -64,7 +64,17 @@ def test_core_media_names_are_pinned() -> None:
                 "ChatAimhub",
             ],
         ),
-        ("llamaindex_aimhub", ["Aimhub", "AimhubEmbedding", "AimhubRerank"]),
+        (
+            "llamaindex_aimhub",
+            [
+                "Aimhub",
+                "AimhubAudioReader",
+                "AimhubEmbedding",
+                "AimhubRerank",
+                "AimhubToolResult",
+                "AimhubToolSpec",
+            ],
+        ),
     ],
 )
 def test_adapter_public_names_are_pinned_and_resolve(package: str, names: list[str]) -> None:
