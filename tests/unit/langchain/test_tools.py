@@ -191,3 +191,48 @@ def test_audio_parser_turns_blobs_into_documents() -> None:
 
     [upload] = [p for p in form_parts(gateway.requests[0]) if p[1]]
     assert upload[1] == "intro.m4a"  # the upstream reads the format from the extension
+
+
+def test_a_create_agent_agent_draws_and_reads_aloud_with_the_toolkit(tmp_path: Path) -> None:
+    from langchain.agents import create_agent
+
+    from tests.unit.langchain._gateway import completion
+
+    def call(name: str, args: str, call_id: str) -> dict[str, Any]:
+        return {"id": call_id, "type": "function", "function": {"name": name, "arguments": args}}
+
+    turns = [
+        completion(
+            None,
+            tool_calls=[
+                call("aimhub_generate_image", '{"prompt": "a red fox"}', "c1"),
+                call("aimhub_text_to_speech", '{"text": "Here is your fox."}', "c2"),
+            ],
+            finish="tool_calls",
+        ),
+        completion("Done: the fox is drawn and read aloud."),
+    ]
+    turns[1]["id"] = "chatcmpl-10"  # LangGraph replaces a message with a repeated id
+    seen: list[str] = []
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path.endswith("/images/generations"):
+            return httpx.Response(200, json={"data": [{"b64_json": PNG_B64}]})
+        if request.url.path.endswith("/audio/speech"):
+            return httpx.Response(200, content=MP3, headers={"content-type": "audio/mpeg"})
+        return httpx.Response(
+            200, json=turns[sum(p.endswith("/chat/completions") for p in seen) - 1]
+        )
+
+    options = connect(FakeGateway(reply))
+    tools = AimhubToolkit(image_model="gpt-image-1", save_dir=str(tmp_path), **options).get_tools()
+    llm = ChatAimhub(model="gpt-4o-mini", **options)
+    state = create_agent(llm, tools).invoke({"messages": [("user", "Draw a fox and say so.")]})
+    results = [m for m in state["messages"] if isinstance(m, ToolMessage)]
+    assert [m.name for m in results] == ["aimhub_generate_image", "aimhub_text_to_speech"]
+    assert isinstance(results[0].artifact, ImagesResponse)
+    assert isinstance(results[1].artifact, SpeechAudio)
+    assert (tmp_path / "image-0.png").exists()
+    assert (tmp_path / "speech-1.mp3").read_bytes() == MP3
+    assert state["messages"][-1].content == "Done: the fox is drawn and read aloud."
