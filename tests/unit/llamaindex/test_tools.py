@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,47 @@ async def test_audio_reader_loads_documents(is_async: bool, tmp_path: Path) -> N
         "model": ["whisper-1"],
         "response_format": ["verbose_json"],
     }
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["whole", "streamed"])
+async def test_a_function_agent_draws_and_reads_aloud_with_the_spec(
+    streaming: bool, tmp_path: Path
+) -> None:
+    from llama_index.core.agent.workflow import FunctionAgent
+
+    from tests.unit.llamaindex._gateway import FamilyGateway, Reply
+    from tests.unit.llamaindex._llm import make_llm
+
+    def plan(body: dict[str, Any]) -> Reply:
+        if any(m.get("role") == "tool" for m in body["messages"]):
+            return Reply("Here is your fox, drawn and read aloud.")
+        return Reply(
+            "",
+            calls=[
+                ("generate_image", {"prompt": "a red fox"}),
+                ("text_to_speech", {"text": "Here is your fox."}),
+            ],
+        )
+
+    chat = FamilyGateway(planner=plan)
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/images/generations"):
+            return httpx.Response(200, json={"data": [{"b64_json": PNG_B64}]})
+        if request.url.path.endswith("/audio/speech"):
+            return httpx.Response(200, content=MP3, headers={"content-type": "audio/mpeg"})
+        return chat(request)
+
+    gateway = FakeGateway(reply)
+    spec = AimhubToolSpec(image_model="gpt-image-1", save_dir=tmp_path, **connect(gateway))
+    agent = FunctionAgent(tools=spec.to_tool_list(), llm=make_llm(gateway), streaming=streaming)
+    result = await agent.run(user_msg="Draw a fox and say so.")
+    assert str(result.response.content) == "Here is your fox, drawn and read aloud."
+    assert [call.tool_name for call in result.tool_calls] == ["generate_image", "text_to_speech"]
+    assert isinstance(result.tool_calls[0].tool_output.raw_output.artifact, ImagesResponse)
+    assert isinstance(result.tool_calls[1].tool_output.raw_output.artifact, SpeechAudio)
+    assert (tmp_path / "image-0.png").exists()
+    assert (tmp_path / "speech-1.mp3").read_bytes() == MP3
+    tool_turn = chat.bodies[-1]["messages"][-2:]
+    assert [m["role"] for m in tool_turn] == ["tool", "tool"]
+    assert PNG_B64 not in json.dumps(chat.bodies[-1])  # the image never enters the prompt
