@@ -7,6 +7,8 @@ from aimhub._version import __version__
 
 if TYPE_CHECKING:
     from aimhub._aiohttp import aiohttp_http_client
+    from aimhub._audio import SpeechAudio
+    from aimhub._byte_stream import AsyncByteStream, ByteStream
     from aimhub._catalog import ModelCapabilities, capabilities_for, register_model
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._config import ClientConfig, normalize_base_url
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         UnsupportedEndpointError,
     )
     from aimhub._measured import load_capabilities
+    from aimhub._media_rules import MediaRules
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
     from aimhub._streaming import AsyncStream, Stream
@@ -43,6 +46,9 @@ if TYPE_CHECKING:
 # chat-only users, no pydantic models until a client is made).
 _EXPORTS = {
     "aiohttp_http_client": "aimhub._aiohttp",
+    "SpeechAudio": "aimhub._audio",
+    "AsyncByteStream": "aimhub._byte_stream",
+    "ByteStream": "aimhub._byte_stream",
     "ModelCapabilities": "aimhub._catalog",
     "capabilities_for": "aimhub._catalog",
     "register_model": "aimhub._catalog",
@@ -56,6 +62,7 @@ _EXPORTS = {
     "DEFAULT_BASE_URL": "aimhub._constants",
     "Embedder": "aimhub._embeddings",
     "load_capabilities": "aimhub._measured",
+    "MediaRules": "aimhub._media_rules",
     "ChatStreamAccumulator": "aimhub._normalize",
     "Reranker": "aimhub._rerank",
     "AsyncStream": "aimhub._streaming",
@@ -121,9 +128,11 @@ __all__ = [
     "AimhubClient",
     "AimhubError",
     "AsyncAimhubClient",
+    "AsyncByteStream",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "ByteStream",
     "ChatStreamAccumulator",
     "ClientConfig",
     "ConfigurationError",
@@ -131,6 +140,7 @@ __all__ = [
     "Embedder",
     "InsufficientQuotaError",
     "InternalServerError",
+    "MediaRules",
     "ModelCapabilities",
     "ModelNotAvailableError",
     "ModelNotFoundError",
@@ -138,6 +148,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "Reranker",
+    "SpeechAudio",
     "Stream",
     "UnsupportedEndpointError",
     "__version__",

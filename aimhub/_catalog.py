@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from aimhub._constants import CAPABILITIES_ENV
 from aimhub._exceptions import ConfigurationError
+from aimhub._media_rules import MediaRules
 
 __all__ = [
     "ModelCapabilities",
@@ -25,7 +26,7 @@ __all__ = [
     "register_model",
 ]
 
-Kind = Literal["chat", "completion", "embedding", "rerank", "image", "audio", "task"]
+Kind = Literal["chat", "completion", "embedding", "rerank", "image", "audio", "moderation", "task"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 ReasoningEcho = Literal["never", "tool_turns", "always"]
 RoleRules = Literal["openai", "claude", "ernie", "strict_alternation"]
@@ -105,6 +106,9 @@ class ModelCapabilities:
     embedding_dimensions: int | None = None
     #: Whether the `dimensions` request field is honoured.
     embedding_dimensions_param: bool = False
+
+    #: Sizes, voices, formats and file limits of the image and audio routes.
+    media: MediaRules = field(default_factory=MediaRules)
 
     def replace(self, **changes: Any) -> ModelCapabilities:
         """A copy with some fields changed; unknown field names are an error."""

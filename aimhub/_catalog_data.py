@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aimhub._catalog import CatalogRow, ModelCapabilities
+from aimhub._media_rules import MediaRules
 
 UNKNOWN = ModelCapabilities()
 
@@ -179,6 +180,57 @@ _EMBEDDING = ModelCapabilities(
     json_mode=False,
 )
 _RERANK = _EMBEDDING.replace(family="rerank", kind="rerank", context_window=8_192)
+
+# Image, speech, transcription and moderation models: their rules are the OpenAI API reference's
+# (Images, Audio and Moderations pages), which the seeded gateways relay as they are; CogView and
+# flux are listed by Aimhub's and 钱多多's API docs in the OpenAI image format without rules of
+# their own, so nothing is checked for them beyond the shape.
+_MEDIA = _EMBEDDING.replace(embedding_batch_size=1)
+_IMAGE = _MEDIA.replace(family="image", kind="image")
+_DALLE_2 = MediaRules(
+    image_sizes=("256x256", "512x512", "1024x1024"),
+    image_max_n=10,
+    image_qualities=("standard",),
+    image_styles=(),
+    image_response_formats=("url", "b64_json"),
+    image_prompt_max_chars=1_000,
+    image_max_upload_bytes=4_000_000,
+)
+_DALLE_3 = MediaRules(
+    image_sizes=("1024x1024", "1792x1024", "1024x1792"),
+    image_max_n=1,
+    image_qualities=("standard", "hd"),
+    image_styles=("vivid", "natural"),
+    image_response_formats=("url", "b64_json"),
+    image_prompt_max_chars=4_000,
+    image_edits=False,
+    image_variations=False,
+)
+# gpt-image-1 always answers b64_json and rejects the `response_format` field.
+_GPT_IMAGE = MediaRules(
+    image_sizes=("1024x1024", "1536x1024", "1024x1536", "auto"),
+    image_max_n=10,
+    image_qualities=("low", "medium", "high", "auto"),
+    image_styles=(),
+    image_response_formats=(),
+    image_prompt_max_chars=32_000,
+    image_variations=False,
+    image_max_inputs=16,
+    image_max_upload_bytes=50_000_000,
+)
+_TTS_VOICES = ("alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer")
+_TTS = MediaRules(
+    speech_voices=_TTS_VOICES,
+    speech_formats=("mp3", "opus", "aac", "flac", "wav", "pcm"),
+    speech_speed_range=(0.25, 4.0),
+    speech_max_input_chars=4_096,
+)
+_WHISPER = MediaRules(
+    transcription_formats=("json", "text", "srt", "verbose_json", "vtt"),
+    audio_max_upload_bytes=25_000_000,
+)
+_AUDIO = _MEDIA.replace(family="audio", kind="audio")
+_MODERATION = _MEDIA.replace(family="moderation", kind="moderation")
 
 
 def _row(prefixes: str, base: ModelCapabilities, **changes: Any) -> CatalogRow:
@@ -477,6 +529,36 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
     ),
     # --- Rerankers ----------------------------------------------------------------------------
     _row("bge-reranker jina-reranker rerank- gte-rerank", _RERANK),
+    # --- Images, speech, transcription, moderation --------------------------------------------
+    _row("dall-e-2", _IMAGE, family="dall-e", media=_DALLE_2),
+    _row("dall-e-3", _IMAGE, family="dall-e", media=_DALLE_3),
+    _row("gpt-image-1", _IMAGE, family="gpt-image", media=_GPT_IMAGE),
+    _row("cogview", _IMAGE, family="cogview"),
+    _row("flux", _IMAGE, family="flux"),
+    _row("tts-1", _AUDIO, family="tts", media=_TTS),
+    _row(
+        "gpt-4o-mini-tts",
+        _AUDIO,
+        family="tts",
+        media=MediaRules(
+            speech_voices=(*_TTS_VOICES, "ballad", "verse"),
+            speech_formats=_TTS.speech_formats,
+            speech_speed_range=_TTS.speech_speed_range,
+            speech_max_input_chars=_TTS.speech_max_input_chars,
+        ),
+    ),
+    _row("whisper-1", _AUDIO, family="whisper", media=_WHISPER),
+    _row(
+        "gpt-4o-transcribe gpt-4o-mini-transcribe",
+        _AUDIO,
+        family="whisper",
+        media=MediaRules(
+            transcription_formats=("json", "text"),
+            transcription_timestamps=False,
+            audio_max_upload_bytes=25_000_000,
+        ),
+    ),
+    _row("omni-moderation text-moderation", _MODERATION),
 )
 
 #: Traits a model-id suffix adds on top of its family (`claude-3-7-sonnet-thinking`).

@@ -20,6 +20,7 @@ from aimhub._base_client import (
 from aimhub._config import TimeoutLike
 from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
+from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._pools import shared_async_http_client, shared_http_client
 from aimhub._request import (
     CHAT_COMPLETIONS,
@@ -73,7 +74,7 @@ def _needs_body(response: httpx.Response, stream: bool) -> bool:
     return response.is_error or not stream or is_json_response(response)
 
 
-class AimhubClient(BaseClient):
+class AimhubClient(BaseClient, MediaMethods):
     """Synchronous client for an OpenAI-compatible aggregator gateway.
 
     ```python
@@ -374,7 +375,7 @@ class AimhubClient(BaseClient):
         self.close()
 
 
-class AsyncAimhubClient(BaseClient):
+class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
     """The async twin of `AimhubClient`: same arguments and methods, awaited.
 
     Args:

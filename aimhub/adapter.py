@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from aimhub._content import MediaBlock, MediaKind, media_part
     from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
     from aimhub._exceptions import ConfigurationError, EmbeddingCountError
+    from aimhub._media_text import (
+        describe_images,
+        describe_moderation,
+        describe_speech,
+        resolve_audio_path,
+    )
     from aimhub._normalize import (
         ChatDelta,
         ChatStreamAccumulator,
@@ -65,6 +71,10 @@ _EXPORTS = {
     "Embedder": "aimhub._embeddings",
     "ConfigurationError": "aimhub._exceptions",
     "EmbeddingCountError": "aimhub._exceptions",
+    "describe_images": "aimhub._media_text",
+    "describe_moderation": "aimhub._media_text",
+    "describe_speech": "aimhub._media_text",
+    "resolve_audio_path": "aimhub._media_text",
     "ChatDelta": "aimhub._normalize",
     "ChatStreamAccumulator": "aimhub._normalize",
     "NormalizedChoice": "aimhub._normalize",
@@ -131,8 +141,12 @@ __all__ = [
     "check_model",
     "check_parameters",
     "completion_usage",
+    "describe_images",
+    "describe_moderation",
+    "describe_speech",
     "media_part",
     "normalize_completion",
+    "resolve_audio_path",
     "shape_chat_request",
     "structured_method",
     "take_request_options",

@@ -8,13 +8,32 @@ from aimhub import __version__  # one version for the whole distribution
 if TYPE_CHECKING:
     from langchain_aimhub.chat_models import ChatAimhub
     from langchain_aimhub.embeddings import AimhubEmbeddings
+    from langchain_aimhub.parsers import AimhubAudioParser
     from langchain_aimhub.rerank import AimhubRerank
+    from langchain_aimhub.tools import (
+        AimhubImageTool,
+        AimhubModerationTool,
+        AimhubSpeechTool,
+        AimhubToolkit,
+        AimhubTranscriptionTool,
+    )
 
 # Each class is imported on first use, so a chat-only program never loads the retrieval stack.
 _EXPORTS = {
     "ChatAimhub": "langchain_aimhub.chat_models",
     "AimhubEmbeddings": "langchain_aimhub.embeddings",
     "AimhubRerank": "langchain_aimhub.rerank",
+    "AimhubAudioParser": "langchain_aimhub.parsers",
+    **dict.fromkeys(
+        (
+            "AimhubImageTool",
+            "AimhubModerationTool",
+            "AimhubSpeechTool",
+            "AimhubToolkit",
+            "AimhubTranscriptionTool",
+        ),
+        "langchain_aimhub.tools",
+    ),
 }
 
 
@@ -26,8 +45,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AimhubAudioParser",
     "AimhubEmbeddings",
+    "AimhubImageTool",
+    "AimhubModerationTool",
     "AimhubRerank",
+    "AimhubSpeechTool",
+    "AimhubToolkit",
+    "AimhubTranscriptionTool",
     "ChatAimhub",
     "__version__",
 ]

@@ -9,12 +9,17 @@ if TYPE_CHECKING:
     from llamaindex_aimhub.embeddings import AimhubEmbedding
     from llamaindex_aimhub.llms import Aimhub
     from llamaindex_aimhub.postprocessor import AimhubRerank
+    from llamaindex_aimhub.readers import AimhubAudioReader
+    from llamaindex_aimhub.tools import AimhubToolResult, AimhubToolSpec
 
 # Each class is imported on first use: an LLM-only program never loads the embedding stack.
 _EXPORTS = {
     "Aimhub": "llamaindex_aimhub.llms",
     "AimhubEmbedding": "llamaindex_aimhub.embeddings",
     "AimhubRerank": "llamaindex_aimhub.postprocessor",
+    "AimhubAudioReader": "llamaindex_aimhub.readers",
+    "AimhubToolResult": "llamaindex_aimhub.tools",
+    "AimhubToolSpec": "llamaindex_aimhub.tools",
 }
 
 
@@ -27,7 +32,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Aimhub",
+    "AimhubAudioReader",
     "AimhubEmbedding",
     "AimhubRerank",
+    "AimhubToolResult",
+    "AimhubToolSpec",
     "__version__",
 ]

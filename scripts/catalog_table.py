@@ -57,14 +57,19 @@ def _row(prefixes: tuple[str, ...], caps: ModelCapabilities) -> str:
     return "| " + " | ".join([models, *cells]) + " |"
 
 
+#: Image, audio and moderation rows have none of the table's columns: docs/media.md lists them.
+_MEDIA_KINDS = frozenset({"image", "audio", "moderation"})
+
+
 def render() -> str:
-    """The Markdown table, one row per catalogue row."""
+    """The Markdown table, one row per chat, completion, embedding and rerank row."""
     header = (
         "| model ids | family | kind | context | tools | media in | structured output "
         "| reasoning | token limit / embedding |\n"
         "|---|---|---|---|---|---|---|---|---|"
     )
-    return "\n".join([header, *(_row(r.prefixes, r.capabilities) for r in BUILTIN_ROWS)])
+    rows = [r for r in BUILTIN_ROWS if r.capabilities.kind not in _MEDIA_KINDS]
+    return "\n".join([header, *(_row(r.prefixes, r.capabilities) for r in rows)])
 
 
 def updated_readme(text: str) -> str:

@@ -24,14 +24,17 @@ CHUNKS = [
 
 class LoopbackGateway(BaseHTTPRequestHandler):
     """Behaves as the first path segment says: /ok, /sse, /slow-sse, /gzip, /busy, /slow, /cut,
-    /dribble (a JSON answer in ten pieces, 0.1 s apart)."""
+    /dribble (a JSON answer in ten pieces, 0.1 s apart), /upload (records a multipart body),
+    /audio (a chunked audio body)."""
 
     protocol_version = "HTTP/1.1"  # keep-alive and chunked bodies, as real gateways
     requests: list[str] = []
     proxied: list[str] = []
+    #: `(content type, body)` of every /upload request, for the multipart tests.
+    uploads: list[tuple[str, bytes]] = []
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["content-length"]))
+        body = self.rfile.read(int(self.headers["content-length"]))
         path = self.path
         if path.startswith("http://"):  # asked as a proxy: the absolute URL of the target
             type(self).proxied.append(path)
@@ -48,6 +51,11 @@ class LoopbackGateway(BaseHTTPRequestHandler):
             body = json.dumps(REPLY).encode()
             size = len(body) // 10 + 1
             self._chunked([body[i : i + size] for i in range(0, len(body), size)], pause=0.1)
+        elif mode == "upload":
+            type(self).uploads.append((self.headers["content-type"], body))
+            self._send(200, json.dumps({"text": f"{len(body)} bytes"}).encode())
+        elif mode == "audio":
+            self._chunked([b"ID3" + bytes([i]) * 1000 for i in range(5)], kind="audio/mpeg")
         elif mode == "cut":
             self._chunked([b"data: " + json.dumps(CHUNKS[0]).encode() + b"\n\n"], end=False)
         elif mode == "gzip":
@@ -69,9 +77,15 @@ class LoopbackGateway(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _chunked(self, events: list[bytes], end: bool = True, pause: float = 0) -> None:
+    def _chunked(
+        self,
+        events: list[bytes],
+        end: bool = True,
+        pause: float = 0,
+        kind: str = "text/event-stream",
+    ) -> None:
         self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
+        self.send_header("content-type", kind)
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
         for event in events:
@@ -101,6 +115,7 @@ def serving() -> Iterator[str]:
     """A fresh server (and request log) for the block: yields its `http://127.0.0.1:port`."""
     LoopbackGateway.requests = []
     LoopbackGateway.proxied = []
+    LoopbackGateway.uploads = []
     server = _Server(("127.0.0.1", 0), LoopbackGateway)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()

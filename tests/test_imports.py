@@ -40,11 +40,41 @@ def test_core_public_names_are_pinned() -> None:
         assert hasattr(aimhub, name), name
 
 
+def test_core_media_names_are_pinned() -> None:
+    media = {"AsyncByteStream", "ByteStream", "MediaRules", "SpeechAudio"}
+    assert media <= set(aimhub.__all__)
+    types = {"Balance", "Image", "ImagesResponse", "ModerationResponse", "Transcription"}
+    assert types <= set(aimhub.types.__all__)
+
+
 @pytest.mark.parametrize(
     ("package", "names"),
     [
-        ("langchain_aimhub", ["AimhubEmbeddings", "AimhubRerank", "ChatAimhub"]),
-        ("llamaindex_aimhub", ["Aimhub", "AimhubEmbedding", "AimhubRerank"]),
+        (
+            "langchain_aimhub",
+            [
+                "AimhubAudioParser",
+                "AimhubEmbeddings",
+                "AimhubImageTool",
+                "AimhubModerationTool",
+                "AimhubRerank",
+                "AimhubSpeechTool",
+                "AimhubToolkit",
+                "AimhubTranscriptionTool",
+                "ChatAimhub",
+            ],
+        ),
+        (
+            "llamaindex_aimhub",
+            [
+                "Aimhub",
+                "AimhubAudioReader",
+                "AimhubEmbedding",
+                "AimhubRerank",
+                "AimhubToolResult",
+                "AimhubToolSpec",
+            ],
+        ),
     ],
 )
 def test_adapter_public_names_are_pinned_and_resolve(package: str, names: list[str]) -> None:
