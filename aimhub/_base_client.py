@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import SECRET_QUERY_PARAMS
 from aimhub._exceptions import APIError, ConfigurationError
+from aimhub._limiter import FREE_RETRIES, AdaptiveLimiter, Ticket, shared_limiter
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
 from aimhub.types._base import ResponseModel
@@ -38,6 +39,7 @@ class BaseClient:
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         self.config = ClientConfig.create(
             api_key=api_key,
@@ -48,6 +50,8 @@ class BaseClient:
             default_query=default_query,
         )
         self.retry_policy = RetryPolicy(self.config.max_retries)
+        # One budget per gateway key, whichever client, instance or thread sends.
+        self.limiter = limiter if limiter is not None else shared_limiter(self.config)
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
@@ -101,6 +105,34 @@ class BaseClient:
                 result,
                 (time.perf_counter() - started) * 1000,
             )
+
+    def _after_failure(
+        self, request: httpx.Request, ticket: Ticket, error: APIError, attempt: int, free: int
+    ) -> tuple[float | None, int, int]:
+        """Release the slot of a failed attempt; the delay before the next, and the counts.
+
+        A rejection explained by the limiter's window being too wide (other calls were in
+        flight) is retried without using up `max_retries`, up to `FREE_RETRIES` times: the
+        limiter has shrunk, so the next attempt is not the same bet again.
+        """
+        try:
+            last = max(self.retry_policy.max_retries - 1, 0)
+            gate = self.retry_policy.next_delay(min(attempt, last), error)
+        except BaseException:
+            self.limiter.release(ticket, error)
+            raise
+        verdict = self.limiter.release(ticket, error, gate)
+        if verdict.window_too_wide and gate is not None and free < FREE_RETRIES:
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s: rejected while %s; retrying in %.2f s (not counted)",
+                    request.method,
+                    safe_url(request),
+                    self.limiter,
+                    gate,
+                )
+            return gate, attempt, free + 1
+        return self._retry_delay(request, attempt, error), attempt + 1, free
 
     def _retry_delay(self, request: httpx.Request, attempt: int, error: APIError) -> float | None:
         delay = self.retry_policy.next_delay(attempt, error)

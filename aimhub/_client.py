@@ -15,6 +15,7 @@ from aimhub._base_client import BaseClient, Body, Headers, ResponseT, default_ss
 from aimhub._config import TimeoutLike
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 from aimhub._exceptions import APIError
+from aimhub._limiter import AdaptiveLimiter
 from aimhub._request import (
     CHAT_COMPLETIONS,
     COMPLETIONS,
@@ -71,6 +72,8 @@ class AimhubClient(BaseClient):
         default_headers: headers added to every request.
         default_query: query parameters added to every request.
         http_client: an `httpx.Client` to use (its proxies, limits, transport); not closed by us.
+        limiter: the adaptive concurrency limit to send through; by default the one shared by
+            every client of this gateway and key in the process (`aimhub/_limiter.py`).
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class AimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.Client | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -91,6 +95,7 @@ class AimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            limiter=limiter,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
@@ -241,16 +246,22 @@ class AimhubClient(BaseClient):
         return Stream(response, StreamParser(endpoint, response, raw=raw))
 
     def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 0
+        attempt = free = 0
+        delay: float | None = None
         while True:
-            outcome = self._attempt(request, stream)
+            # Every attempt, first or retry, goes through the key's limiter (aimhub/_limiter.py).
+            ticket = self.limiter.acquire(retry_delay=delay, sleep=_sleep)
+            try:
+                outcome = self._attempt(request, stream)
+            except BaseException as exc:
+                self.limiter.release(ticket, exc)
+                raise
             if isinstance(outcome, httpx.Response):
+                self.limiter.release(ticket, outcome)
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome)
+            delay, attempt, free = self._after_failure(request, ticket, outcome, attempt, free)
             if delay is None:
                 raise outcome
-            _sleep(delay)
-            attempt += 1
 
     def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
         started = time.perf_counter()
@@ -293,6 +304,7 @@ class AsyncAimhubClient(BaseClient):
         http_client: an `httpx.AsyncClient` to use; not closed by us. By default the client
             sends over aiohttp's pool (`AiohttpTransport`), which stays fast with hundreds of
             concurrent calls; pass `httpx.AsyncClient()` for httpx's own.
+        limiter: as for `AimhubClient`; the sync and async clients of one key share one.
     """
 
     def __init__(
@@ -305,6 +317,7 @@ class AsyncAimhubClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -313,6 +326,7 @@ class AsyncAimhubClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            limiter=limiter,
         )
         self._owns_http = http_client is None
         # aiohttp's pool: httpx's own is the bottleneck beyond a few dozen concurrent calls.
@@ -459,16 +473,21 @@ class AsyncAimhubClient(BaseClient):
         return AsyncStream(response, StreamParser(endpoint, response, raw=raw))
 
     async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt = 0
+        attempt = free = 0
+        delay: float | None = None
         while True:
-            outcome = await self._attempt(request, stream)
+            ticket = await self.limiter.aacquire(retry_delay=delay, sleep=_asleep)
+            try:
+                outcome = await self._attempt(request, stream)
+            except BaseException as exc:
+                self.limiter.release(ticket, exc)
+                raise
             if isinstance(outcome, httpx.Response):
+                self.limiter.release(ticket, outcome)
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome)
+            delay, attempt, free = self._after_failure(request, ticket, outcome, attempt, free)
             if delay is None:
                 raise outcome
-            await _asleep(delay)
-            attempt += 1
 
     async def _attempt(self, request: httpx.Request, stream: bool) -> httpx.Response | APIError:
         started = time.perf_counter()
