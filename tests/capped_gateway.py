@@ -24,6 +24,8 @@ class Counters:
     cap: int
     latency: float
     retry_after: str = "1"
+    #: Extra floats per vector, so that benchmarks decode realistic sizes.
+    pad: int = 0
     in_flight: int = 0
     peak: int = 0
     ok: int = 0
@@ -53,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             time.sleep(c.latency)
-            self._send(200, _answer(self.path, body), {})
+            self._send(200, _answer(self.path, body, c.pad), {})
         finally:
             with c.lock:
                 c.in_flight -= 1
@@ -73,11 +75,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _answer(path: str, body: dict[str, Any]) -> dict[str, Any]:
+def _answer(path: str, body: dict[str, Any], pad: int = 0) -> dict[str, Any]:
     if path.endswith("/embeddings"):
         # The vector encodes the input's text length and first character: alignment is checkable.
         data = [
-            {"object": "embedding", "index": i, "embedding": [float(len(t)), float(ord(t[0]))]}
+            {
+                "object": "embedding",
+                "index": i,
+                "embedding": [float(len(t)), float(ord(t[0])), *[0.0123456789] * pad],
+            }
             for i, t in enumerate(body["input"])
         ]
         return {"object": "list", "data": data, "model": body["model"]}
@@ -96,10 +102,10 @@ class _Server(ThreadingHTTPServer):
 
 @contextmanager
 def capped_gateway(
-    cap: int, latency: float, retry_after: str = "1"
+    cap: int, latency: float, retry_after: str = "1", pad: int = 0
 ) -> Iterator[tuple[str, Counters]]:
     """Serve on 127.0.0.1; yields the `/v1` base URL and the live counters."""
-    counters = Counters(cap=cap, latency=latency, retry_after=retry_after)
+    counters = Counters(cap=cap, latency=latency, retry_after=retry_after, pad=pad)
     handler = type("CappedHandler", (_Handler,), {"counters": counters})
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
