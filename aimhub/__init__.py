@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         BadRequestError,
         ConfigurationError,
         ContextLengthExceededError,
+        EmbeddingBatchError,
+        EmbeddingCountError,
         InsufficientQuotaError,
         InternalServerError,
         ModelNotAvailableError,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnsupportedEndpointError,
     )
+    from aimhub._limiter import AdaptiveLimiter, configure_limits
     from aimhub._measured import load_capabilities
     from aimhub._media_rules import MediaRules
     from aimhub._normalize import ChatStreamAccumulator
@@ -67,6 +70,8 @@ _EXPORTS = {
     "Reranker": "aimhub._rerank",
     "AsyncStream": "aimhub._streaming",
     "Stream": "aimhub._streaming",
+    "AdaptiveLimiter": "aimhub._limiter",
+    "configure_limits": "aimhub._limiter",
     **dict.fromkeys(
         (
             "AimhubError",
@@ -80,6 +85,8 @@ _EXPORTS = {
             "BadRequestError",
             "ConfigurationError",
             "ContextLengthExceededError",
+            "EmbeddingBatchError",
+            "EmbeddingCountError",
             "InsufficientQuotaError",
             "InternalServerError",
             "ModelNotAvailableError",
@@ -125,6 +132,7 @@ __all__ = [
     "APIStatusError",
     "APIStreamError",
     "APITimeoutError",
+    "AdaptiveLimiter",
     "AimhubClient",
     "AimhubError",
     "AsyncAimhubClient",
@@ -138,6 +146,8 @@ __all__ = [
     "ConfigurationError",
     "ContextLengthExceededError",
     "Embedder",
+    "EmbeddingBatchError",
+    "EmbeddingCountError",
     "InsufficientQuotaError",
     "InternalServerError",
     "MediaRules",
@@ -154,6 +164,7 @@ __all__ = [
     "__version__",
     "aiohttp_http_client",
     "capabilities_for",
+    "configure_limits",
     "load_capabilities",
     "normalize_base_url",
     "register_model",

@@ -16,6 +16,7 @@ from aimhub._config import ClientConfig, TimeoutLike
 from aimhub._constants import MAX_RETRY_AFTER, SECRET_QUERY_PARAMS
 from aimhub._deadline import CallClock, CallLimits
 from aimhub._exceptions import APIError, ConfigurationError
+from aimhub._limiter import FREE_RETRIES, AdaptiveLimiter, Ticket, shared_limiter
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
 from aimhub._validate import check_body
@@ -45,6 +46,7 @@ class BaseClient:
         total_timeout: float | None = None,
         first_token_timeout: float | None = None,
         idle_timeout: float | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         self.config = ClientConfig.create(
             api_key=api_key,
@@ -58,6 +60,9 @@ class BaseClient:
         self.retry_policy = RetryPolicy(
             self.config.max_retries, max_retry_after=_check_max_retry_after(max_retry_after)
         )
+        # One budget per gateway key, whichever client, instance or thread sends.
+        self._own_limiter = limiter is not None
+        self.limiter = limiter if limiter is not None else shared_limiter(self.config)
         if any(k.lower() in SECRET_QUERY_PARAMS for k in self.config.default_query):
             mask_secrets_in_httpx_logs()
 
@@ -77,13 +82,21 @@ class BaseClient:
                 "inside the worker"
             )
             raise TypeError(msg)
+        if self._own_limiter:
+            msg = (
+                f"{type(self).__name__} with your own limiter cannot be pickled (it holds "
+                "locks); leave limiter unset (the copy then shares its process's limiter for "
+                "this key, see aimhub.configure_limits), or create the client in the worker"
+            )
+            raise TypeError(msg)
         state = self.__dict__.copy()
-        del state["_http"]
+        del state["_http"], state["limiter"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._http = self._default_http()
+        self.limiter = shared_limiter(self.config)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         # Configuration is immutable and shared; the copy takes the default pool anew, and
@@ -148,6 +161,42 @@ class BaseClient:
                 result,
                 (time.perf_counter() - started) * 1000,
             )
+
+    def _after_failure(
+        self,
+        request: httpx.Request,
+        ticket: Ticket,
+        error: APIError,
+        attempt: int,
+        free: int,
+        clock: CallClock | None,
+    ) -> tuple[float | None, int, int]:
+        """Release the slot of a failed attempt; the delay before the next, and the counts.
+
+        A rejection explained by the limiter's window being too wide (other calls were in
+        flight) is retried without using up `max_retries`, up to `FREE_RETRIES` times: the
+        limiter has shrunk, so the next attempt is not the same bet again.
+        """
+        try:
+            last = max(self.retry_policy.max_retries - 1, 0)
+            gate = self.retry_policy.next_delay(min(attempt, last), error)
+        except BaseException:
+            self.limiter.release(ticket, error)
+            raise
+        verdict = self.limiter.release(ticket, error, gate)
+        left = clock.total_left() if clock is not None else None
+        fits = gate is not None and (left is None or gate < left)
+        if verdict.window_too_wide and fits and free < FREE_RETRIES:
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s: rejected while %s; retrying in %.2f s (not counted)",
+                    request.method,
+                    safe_url(request),
+                    self.limiter,
+                    gate,
+                )
+            return gate, attempt, free + 1
+        return self._retry_delay(request, attempt, error, clock), attempt + 1, free
 
     def _retry_delay(
         self, request: httpx.Request, attempt: int, error: APIError, clock: CallClock | None

@@ -20,6 +20,7 @@ from aimhub._base_client import (
 from aimhub._config import TimeoutLike
 from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
+from aimhub._limiter import AdaptiveLimiter
 from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._pools import shared_async_http_client, shared_http_client
 from aimhub._request import (
@@ -99,6 +100,8 @@ class AimhubClient(BaseClient, MediaMethods):
             `timeout` bounds each single read only. Default: no bound.
         first_token_timeout: streams: seconds until the first bytes of the answer.
         idle_timeout: streams: seconds allowed between two chunks.
+        limiter: the adaptive concurrency limit to send through; by default the one shared by
+            every client of this gateway and key in the process (`aimhub/_limiter.py`).
     """
 
     def __init__(
@@ -115,6 +118,7 @@ class AimhubClient(BaseClient, MediaMethods):
         total_timeout: float | None = None,
         first_token_timeout: float | None = None,
         idle_timeout: float | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -127,6 +131,7 @@ class AimhubClient(BaseClient, MediaMethods):
             total_timeout=total_timeout,
             first_token_timeout=first_token_timeout,
             idle_timeout=idle_timeout,
+            limiter=limiter,
         )
         self._user_http = http_client is not None
         self._owns_http = False  # the default pool is shared (aimhub/_pools.py)
@@ -323,16 +328,25 @@ class AimhubClient(BaseClient, MediaMethods):
         return Stream(response, StreamParser(endpoint, response, raw=raw))
 
     def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt, clock = 0, self.limits.for_call(stream=stream)
+        attempt = free = 0
+        clock = self.limits.for_call(stream=stream)
+        delay: float | None = None
         while True:
-            outcome = self._attempt(request, stream, clock)
+            # Every attempt, first or retry, goes through the key's limiter (aimhub/_limiter.py).
+            ticket = self.limiter.acquire(retry_delay=delay, sleep=_sleep)
+            try:
+                outcome = self._attempt(request, stream, clock)
+            except BaseException as exc:
+                self.limiter.release(ticket, exc)
+                raise
             if isinstance(outcome, httpx.Response):
+                self.limiter.release(ticket, outcome)
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome, clock)
+            delay, attempt, free = self._after_failure(
+                request, ticket, outcome, attempt, free, clock
+            )
             if delay is None:
                 raise outcome
-            _sleep(delay)
-            attempt += 1
 
     def _attempt(
         self, request: httpx.Request, stream: bool, clock: CallClock | None
@@ -382,6 +396,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         http_client: an `httpx.AsyncClient` to use; not closed by us. By default the client
             sends over aiohttp's pool (`AiohttpTransport`), which stays fast with hundreds of
             concurrent calls; pass `httpx.AsyncClient()` for httpx's own.
+        limiter: as for `AimhubClient`; the sync and async clients of one key share one.
     """
 
     def __init__(
@@ -398,6 +413,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         total_timeout: float | None = None,
         first_token_timeout: float | None = None,
         idle_timeout: float | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -410,6 +426,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
             total_timeout=total_timeout,
             first_token_timeout=first_token_timeout,
             idle_timeout=idle_timeout,
+            limiter=limiter,
         )
         self._user_http = http_client is not None
         self._owns_http = False
@@ -606,16 +623,24 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         return AsyncStream(response, StreamParser(endpoint, response, raw=raw))
 
     async def _send(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
-        attempt, clock = 0, self.limits.for_call(stream=stream)
+        attempt = free = 0
+        clock = self.limits.for_call(stream=stream)
+        delay: float | None = None
         while True:
-            outcome = await self._attempt(request, stream, clock)
+            ticket = await self.limiter.aacquire(retry_delay=delay, sleep=_asleep)
+            try:
+                outcome = await self._attempt(request, stream, clock)
+            except BaseException as exc:
+                self.limiter.release(ticket, exc)
+                raise
             if isinstance(outcome, httpx.Response):
+                self.limiter.release(ticket, outcome)
                 return outcome
-            delay = self._retry_delay(request, attempt, outcome, clock)
+            delay, attempt, free = self._after_failure(
+                request, ticket, outcome, attempt, free, clock
+            )
             if delay is None:
                 raise outcome
-            await _asleep(delay)
-            attempt += 1
 
     async def _attempt(
         self, request: httpx.Request, stream: bool, clock: CallClock | None

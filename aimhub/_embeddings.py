@@ -8,6 +8,7 @@ import binascii
 import importlib
 import logging
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +17,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._exceptions import APIResponseValidationError, ConfigurationError, EmbeddingCountError
+from aimhub._exceptions import (
+    APIResponseValidationError,
+    AuthenticationError,
+    ConfigurationError,
+    EmbeddingBatchError,
+    EmbeddingCountError,
+    InsufficientQuotaError,
+    ModelNotAvailableError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from aimhub.types import Embedding, EmbeddingResponse
 
 if TYPE_CHECKING:
@@ -25,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_EMBEDDING_CONCURRENCY",
     "Embedder",
+    "EmbeddingBatchError",
     "EmbeddingCountError",
     "EncodingFormat",
     "check_inputs",
@@ -37,8 +49,19 @@ logger = logging.getLogger("aimhub")
 EncodingFormat = Literal["float", "base64"]
 Vector = list[float]
 
-#: Parallel requests per call: enough to hide latency, few enough not to trip gateway rate limits.
-DEFAULT_EMBEDDING_CONCURRENCY = 4
+#: Requests in flight per call: enough to hide a relay's latency behind decoding; a gateway that
+#: allows fewer is found by the key's adaptive limiter (aimhub/_limiter.py), which also caps the
+#: total across calls.
+DEFAULT_EMBEDDING_CONCURRENCY = 8
+
+# Every later batch would fail the same way: stop sending instead of paying for nothing.
+_STOP_ALL = (
+    AuthenticationError,
+    InsufficientQuotaError,
+    PermissionDeniedError,
+    ModelNotAvailableError,
+    NotFoundError,
+)
 
 
 # --- pure steps ------------------------------------------------------------------------------
@@ -254,40 +277,67 @@ class Embedder:
         return [inputs[r.start : r.stop] for r in batch_ranges(len(inputs), self.batch_size)]
 
     def embed(self, client: AimhubClient, texts: Sequence[str]) -> list[Vector]:
-        """Embed `texts` in input order; an empty list makes no request."""
-        batches = self.batches(texts)
-        if not batches:
-            return []
-        with _progress(self.show_progress_bar, sum(map(len, batches))) as advance:
+        """Embed `texts` in input order; an empty list makes no request.
 
-            def run(batch: list[str]) -> list[Vector]:
-                vectors = self._embed_batch(client, batch)
-                advance(len(batch))
+        Batches run on up to `max_concurrency` threads. When some of several batches fail, the
+        others still run and `EmbeddingBatchError` names the inputs that failed.
+        """
+        inputs = check_inputs(texts)
+        ranges = batch_ranges(len(inputs), self.batch_size)
+        if not ranges:
+            return []
+        stop = threading.Event()
+        with _progress(self.show_progress_bar, len(inputs)) as advance:
+
+            def run(span: range) -> list[Vector]:
+                if stop.is_set():
+                    raise _Skipped
+                try:
+                    vectors = self._embed_batch(client, inputs[span.start : span.stop])
+                except _STOP_ALL:
+                    stop.set()
+                    raise
+                advance(len(span))
                 return vectors
 
-            workers = min(self.max_concurrency, len(batches))
+            workers = min(self.max_concurrency, len(ranges))
             if workers == 1:
-                results = [run(batch) for batch in batches]
+                outcomes = [_outcome(run, span) for span in ranges]
             else:
                 with ThreadPoolExecutor(workers, thread_name_prefix="aimhub-embed") as pool:
-                    results = _results_in_order([pool.submit(run, b) for b in batches])
-        return [vector for result in results for vector in result]
+                    futures = [pool.submit(_outcome, run, span) for span in ranges]
+                    outcomes = _results_in_order(futures)
+        return _assemble(ranges, outcomes)
 
     async def aembed(self, client: AsyncAimhubClient, texts: Sequence[str]) -> list[Vector]:
         """The async twin of `embed`: batches run as tasks, at most `max_concurrency` at once."""
-        batches = self.batches(texts)
-        if not batches:
+        inputs = check_inputs(texts)
+        ranges = batch_ranges(len(inputs), self.batch_size)
+        if not ranges:
             return []
         limit = asyncio.Semaphore(self.max_concurrency)
-        with _progress(self.show_progress_bar, sum(map(len, batches))) as advance:
+        stop = asyncio.Event()
+        with _progress(self.show_progress_bar, len(inputs)) as advance:
 
-            async def run(batch: list[str]) -> list[Vector]:
-                vectors = await self._aembed_batch(client, batch, limit)
-                advance(len(batch))
+            async def run(span: range) -> list[Vector] | BaseException:
+                async with limit:  # wait for a turn before deciding: an error may come first
+                    skipped = stop.is_set()
+                if skipped:
+                    return _Skipped()
+                try:
+                    vectors = await self._aembed_batch(
+                        client, inputs[span.start : span.stop], limit
+                    )
+                except _STOP_ALL as exc:
+                    stop.set()
+                    return exc
+                except Exception as exc:
+                    return exc
+                advance(len(span))
                 return vectors
 
-            results = await _gather_or_cancel([run(batch) for batch in batches])
-        return [vector for result in results for vector in result]
+            outcomes = await _gather_or_cancel([run(span) for span in ranges])
+        return _assemble(ranges, outcomes)
 
     def _embed_batch(self, client: AimhubClient, batch: list[str]) -> list[Vector]:
         try:
@@ -328,7 +378,35 @@ def _check_positive(name: str, value: object) -> None:
         raise ConfigurationError(msg)
 
 
-def _results_in_order(futures: list[Future[list[Vector]]]) -> list[list[Vector]]:
+class _Skipped(Exception):  # noqa: N818 - a marker, never raised to users
+    """A batch not sent because an earlier one showed every batch would fail."""
+
+
+def _outcome(run: Callable[[range], list[Vector]], span: range) -> list[Vector] | BaseException:
+    try:
+        return run(span)
+    except Exception as exc:
+        return exc
+
+
+def _assemble(
+    ranges: list[range], outcomes: Sequence[list[Vector] | BaseException]
+) -> list[Vector]:
+    errors = [(r, o) for r, o in zip(ranges, outcomes, strict=True) if isinstance(o, BaseException)]
+    if not errors:
+        return [vector for outcome in outcomes for vector in outcome]  # type: ignore[union-attr]
+    real = [(r, e) for r, e in errors if not isinstance(e, _Skipped)]
+    if len(ranges) == 1:
+        raise real[0][1]
+    vectors: list[Vector | None] = []
+    for span, outcome in zip(ranges, outcomes, strict=True):
+        vectors.extend([None] * len(span) if isinstance(outcome, BaseException) else outcome)
+    # Skipped batches failed too: list them with the error that stopped them.
+    reported = [(r, e if not isinstance(e, _Skipped) else real[0][1]) for r, e in errors]
+    raise EmbeddingBatchError(vectors, reported) from real[0][1]
+
+
+def _results_in_order(futures: list[Future[Any]]) -> list[Any]:
     try:
         return [future.result() for future in futures]
     except BaseException:
@@ -338,7 +416,7 @@ def _results_in_order(futures: list[Future[list[Vector]]]) -> list[list[Vector]]
         raise
 
 
-async def _gather_or_cancel(coroutines: list[Any]) -> list[list[Vector]]:
+async def _gather_or_cancel(coroutines: list[Any]) -> list[Any]:
     tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
     try:
         return list(await asyncio.gather(*tasks))

@@ -150,6 +150,41 @@ class APIResponseValidationError(APIError):
     label = "Unexpected response"
 
 
+class EmbeddingBatchError(APIError):
+    """Some batches of a multi-batch call failed; the others' vectors are kept.
+
+    Attributes:
+        failed_inputs: the positions (in the texts passed) whose vectors are missing.
+        vectors: one entry per input: its vector, or `None` where it failed.
+        errors: each failed batch's error, in input order (the first is also `__cause__`).
+    """
+
+    label = "Embedding batches failed"
+
+    def __init__(
+        self, vectors: list[list[float] | None], errors: list[tuple[range, BaseException]]
+    ) -> None:
+        self.vectors = vectors
+        self.failed_inputs = [i for i, vector in enumerate(vectors) if vector is None]
+        self.errors = [error for _, error in errors]
+        spans = ", ".join(_span(r) for r, _ in errors[:8]) + (", ..." if len(errors) > 8 else "")
+        first = errors[0][1]
+        message = (
+            f"{len(self.failed_inputs)} of {len(vectors)} inputs were not embedded "
+            f"(inputs {spans}); the other vectors are on .vectors, the failed positions on "
+            f".failed_inputs. First error: {type(first).__name__}: {first}"
+        )
+        super().__init__(
+            message,
+            request=getattr(first, "request", None),
+            request_id=getattr(first, "request_id", None),
+        )
+
+
+def _span(indices: range) -> str:
+    return str(indices.start) if len(indices) == 1 else f"{indices.start}-{indices.stop - 1}"
+
+
 class EmbeddingCountError(APIResponseValidationError):
     """The gateway returned a different number of vectors than inputs were sent."""
 

@@ -87,6 +87,10 @@ class AimhubEmbeddingCountError(EmbeddingCountError, lc.ModelAPIError):
     """`aimhub.EmbeddingCountError` that is also LangChain's `ModelAPIError`."""
 
 
+class AimhubEmbeddingBatchError(aimhub.EmbeddingBatchError, lc.ModelAPIError):
+    """`aimhub.EmbeddingBatchError` that is also LangChain's `ModelAPIError`."""
+
+
 #: Every aimhub API error class and its bridged class (a test checks none is missing).
 _BRIDGE: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {
     aimhub.APIConnectionError: AimhubAPIConnectionError,
@@ -106,6 +110,7 @@ _BRIDGE: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {
     aimhub.InternalServerError: AimhubInternalServerError,
     aimhub.APIStreamError: AimhubAPIStreamError,
     EmbeddingCountError: AimhubEmbeddingCountError,
+    aimhub.EmbeddingBatchError: AimhubEmbeddingBatchError,
 }
 
 

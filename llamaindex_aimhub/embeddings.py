@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from collections import deque
+from dataclasses import replace
 from typing import Any, Literal
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import AliasChoices, Field, model_validator
 
-from aimhub.adapter import Embedder, capabilities_for
+from aimhub.adapter import DEFAULT_EMBEDDING_CONCURRENCY, Embedder, capabilities_for
 from llamaindex_aimhub._retrieval import GatewayFields
 
 __all__ = ["AimhubEmbedding"]
+
+# Per call of the batch methods (and the tasks they start): vectors fetched ahead, concurrently,
+# for LlamaIndex's own per-batch loop to pick up; and the async call's bound on batches in flight.
+_prefetched: contextvars.ContextVar[deque[tuple[list[str], list[list[float]]]] | None] = (
+    contextvars.ContextVar("aimhub_prefetched", default=None)
+)
+_in_flight: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar(
+    "aimhub_in_flight", default=None
+)
 
 
 class AimhubEmbedding(GatewayFields, BaseEmbedding):
@@ -46,6 +59,11 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
         default=None,
         description="Overrides of the model catalogue, e.g. {'embedding_batch_size': 32}.",
     )
+    max_concurrency: int = Field(
+        default=DEFAULT_EMBEDDING_CONCURRENCY,
+        description="Batches in flight at once in get_text_embedding_batch (threads) and "
+        "aget_text_embedding_batch (tasks); the key's adaptive limiter caps the total.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -74,9 +92,48 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
             batch_size=self.embed_batch_size,
             encoding_format=self.encoding_format,
             dimensions=self.dimensions,
-            max_concurrency=max(1, self.num_workers or 1),
+            max_concurrency=self.max_concurrency,
             extra_body=self.additional_kwargs,
         )
+
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[list[float]]:
+        """Embed `texts` with up to `max_concurrency` batches in flight, in input order.
+
+        LlamaIndex's own loop sends one batch after another; here every batch is fetched
+        first, concurrently (with a tqdm bar and texts/s when `show_progress`), then handed to
+        that loop, so its callbacks and instrumentation events fire per batch as before. With
+        an `embeddings_cache` or a `rate_limiter` set, LlamaIndex's loop runs unchanged.
+        """
+        if self.embeddings_cache is not None or self.rate_limiter is not None or not texts:
+            return super().get_text_embedding_batch(texts, show_progress, **kwargs)
+        embedder = self._embedder()
+        batches = embedder.batches(texts)
+        vectors = replace(embedder, show_progress_bar=show_progress).embed(self._client, texts)
+        ahead: deque[tuple[list[str], list[list[float]]]] = deque()
+        start = 0
+        for batch in batches:
+            ahead.append((batch, vectors[start : start + len(batch)]))
+            start += len(batch)
+        token = _prefetched.set(ahead)
+        try:
+            return super().get_text_embedding_batch(texts, False, **kwargs)
+        finally:
+            _prefetched.reset(token)
+
+    async def aget_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[list[float]]:
+        """LlamaIndex's async batching, with at most `max_concurrency` batches in flight.
+
+        LlamaIndex starts every batch at once; the gateway then rejects all but its limit.
+        """
+        token = _in_flight.set(asyncio.Semaphore(self.max_concurrency))
+        try:
+            return await super().aget_text_embedding_batch(texts, show_progress, **kwargs)
+        finally:
+            _in_flight.reset(token)
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._get_text_embeddings([query])[0]
@@ -91,7 +148,14 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
         return (await self._aget_text_embeddings([text]))[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        ahead = _prefetched.get()
+        if ahead and ahead[0][0] == texts:
+            return ahead.popleft()[1]
         return self._embedder().embed(self._client, texts)
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return await self._embedder().aembed(self._async_client, texts)
+        limit = _in_flight.get()
+        if limit is None:
+            return await self._embedder().aembed(self._async_client, texts)
+        async with limit:
+            return await self._embedder().aembed(self._async_client, texts)

@@ -93,6 +93,16 @@ def cassette_dir_for(module: Path) -> Path:
     return CASSETTES.joinpath(*parts)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limiters() -> Iterator[None]:
+    """Every test starts with new shared limiters: one test's 429s must not slow another."""
+    from aimhub._limiter import reset_limiters
+
+    reset_limiters()
+    yield
+    reset_limiters()
+
+
 @pytest.fixture
 def loopback(socket_enabled: None) -> Iterator[str]:
     """A real server on 127.0.0.1 (`tests/loopback.py`): sockets are enabled for this test only,

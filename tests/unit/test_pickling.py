@@ -86,6 +86,9 @@ def _error(cls: type[Any]) -> Any:
         error = cls("2 vectors for 3 inputs", expected=3, got=2)
         error.request_id = "req-1"
         return error
+    if cls is aimhub.EmbeddingBatchError:
+        failure = aimhub.RateLimitError("slow down", request=request, request_id="req-1")
+        return cls([[0.5], None], [(range(1, 2), failure)])
     if issubclass(cls, aimhub.APIStatusError):
         response = httpx.Response(429, json={"error": {"message": "slow"}}, request=request)
         return cls(

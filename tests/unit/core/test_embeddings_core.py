@@ -13,7 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from aimhub import AimhubClient, AsyncAimhubClient, BadRequestError, ConfigurationError
+from aimhub import (
+    AimhubClient,
+    AsyncAimhubClient,
+    BadRequestError,
+    ConfigurationError,
+    InternalServerError,
+)
 from aimhub._embeddings import (
     Embedder,
     EmbeddingCountError,
@@ -375,3 +381,46 @@ def test_progress_bar_without_tqdm_warns_and_still_embeds(
 
     assert vectors == [vector_for("a")]
     assert "needs tqdm" in caplog.text
+
+
+# --- failed batches report their inputs -------------------------------------------------------
+
+
+def _failing_batch(bad: str, status: int = 500) -> Any:
+    """Answers every batch, except a 5xx for the batch holding `bad`."""
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        texts = json.loads(request.content)["input"]
+        if bad in texts:
+            return httpx.Response(status, json={"error": {"message": "upstream failed"}})
+        data = [{"index": i, "embedding": [float(len(t))]} for i, t in enumerate(texts)]
+        return httpx.Response(200, json={"data": data})
+
+    return reply
+
+
+async def test_a_failed_batch_names_its_inputs_and_keeps_the_others(is_async: bool) -> None:
+    from aimhub._embeddings import EmbeddingBatchError
+
+    inputs = [f"t{i}" for i in range(10)]
+    gateway = FakeGateway(_failing_batch("t5"))
+    client = make_client(gateway, is_async)
+    embedder = Embedder.create("m", batch_size=3, max_concurrency=2)
+    with pytest.raises(EmbeddingBatchError, match=r"3 of 10 inputs .*inputs 3-5") as caught:
+        await embed(embedder, client, inputs)
+    assert caught.value.failed_inputs == [3, 4, 5]
+    assert caught.value.vectors == [[2.0]] * 3 + [None] * 3 + [[2.0]] * 4
+    assert isinstance(caught.value.__cause__, InternalServerError)
+    assert len(gateway.requests) == 4  # every batch was tried
+
+
+async def test_an_auth_error_stops_sending_the_remaining_batches(is_async: bool) -> None:
+    from aimhub._embeddings import EmbeddingBatchError
+
+    gateway = FakeGateway(json_reply(401, {"error": {"message": "无效的令牌"}}))
+    client = make_client(gateway, is_async)
+    embedder = Embedder.create("m", batch_size=1, max_concurrency=1)
+    with pytest.raises(EmbeddingBatchError) as caught:
+        await embed(embedder, client, ["a", "b", "c"])
+    assert caught.value.failed_inputs == [0, 1, 2]
+    assert len(gateway.requests) == 1
