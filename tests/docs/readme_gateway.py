@@ -3,11 +3,13 @@
 The README's samples read `AIMHUB_API_KEY` and `AIMHUB_BASE_URL` like any user program; the test
 points them here. Chat answers come from `scripts/scripted_gateway.py` (the gateway the LangChain
 cassettes are built from); `/v1/models`, `/v1/embeddings` and `/v1/rerank` answer in the shapes of
-docs/gateway-behaviour.md §10-§12. Every exchange is logged, so the test can assert what was sent.
+docs/gateway-behaviour.md §10-§12, the media routes as the OpenAI API reference documents them,
+and the billing routes as §13 does. Every exchange is logged, so the test can assert what was sent.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -27,6 +29,10 @@ from scripted_gateway import API_KEY, GATEWAY_HOST, ScriptedGateway
 from tests.embedding_fakes import embeddings_body
 
 MODELS = ["gpt-4o-mini", "gpt-4.1-mini", "o3-mini", "text-embedding-v3", "bge-reranker-v2-m3"]
+#: A 1x1 transparent PNG: what an image route's `b64_json` decodes to here.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 
 
 def _words(text: str) -> set[str]:
@@ -41,6 +47,20 @@ def _rerank(body: dict[str, Any]) -> dict[str, Any]:
     order = sorted(range(len(documents)), key=lambda i: -scores[i])[: body.get("top_n")]
     results = [{"index": i, "relevance_score": round(scores[i], 4)} for i in order]
     return {"results": results, "usage": {"prompt_tokens": 12, "total_tokens": 12}}
+
+
+def _moderation(texts: list[str]) -> dict[str, Any]:
+    results = []
+    for text in texts:
+        violent = "kill" in text.lower()
+        results.append(
+            {
+                "flagged": violent,
+                "categories": {"violence": violent, "harassment": False},
+                "category_scores": {"violence": 0.91 if violent else 0.01, "harassment": 0.01},
+            }
+        )
+    return {"id": "modr-1", "model": "text-moderation-007", "results": results}
 
 
 class ReadmeGateway:
@@ -64,6 +84,22 @@ class ReadmeGateway:
             return httpx.Response(200, json=embeddings_body(list(inputs)))
         if path == "/v1/rerank":
             return httpx.Response(200, json=_rerank(json.loads(request.content)))
+        if path == "/v1/images/generations":
+            body = json.loads(request.content)
+            item = {"b64_json": base64.b64encode(PNG).decode(), "revised_prompt": body["prompt"]}
+            return httpx.Response(200, json={"created": 1740830400, "data": [item]})
+        if path == "/v1/audio/speech":
+            audio = b"ID3" + bytes(512)
+            return httpx.Response(200, content=audio, headers={"content-type": "audio/mpeg"})
+        if path == "/v1/moderations":
+            inputs = json.loads(request.content)["input"]
+            texts = [inputs] if isinstance(inputs, str) else inputs
+            return httpx.Response(200, json=_moderation(texts))
+        if path.endswith("/dashboard/billing/subscription"):
+            subscription = {"object": "billing_subscription", "hard_limit_usd": 25.0}
+            return httpx.Response(200, json=subscription)
+        if "/dashboard/billing/usage" in path:
+            return httpx.Response(200, json={"object": "list", "total_usage": 750.0})
         return self.chat(request)
 
 
