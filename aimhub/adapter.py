@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from aimhub._content import MediaBlock, MediaKind, media_part
     from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
     from aimhub._exceptions import ConfigurationError, EmbeddingCountError
+    from aimhub._lifecycle import HoldsClients
     from aimhub._media_text import (
         describe_images,
         describe_moderation,
@@ -70,6 +71,7 @@ _EXPORTS = {
     "DEFAULT_EMBEDDING_CONCURRENCY": "aimhub._embeddings",
     "Embedder": "aimhub._embeddings",
     "ConfigurationError": "aimhub._exceptions",
+    "HoldsClients": "aimhub._lifecycle",
     "EmbeddingCountError": "aimhub._exceptions",
     "describe_images": "aimhub._media_text",
     "describe_moderation": "aimhub._media_text",
@@ -127,6 +129,7 @@ __all__ = [
     "ConfigurationError",
     "Embedder",
     "EmbeddingCountError",
+    "HoldsClients",
     "MediaBlock",
     "MediaKind",
     "ModelCapabilities",

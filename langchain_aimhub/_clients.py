@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -24,7 +23,6 @@ from pydantic import (
     SecretStr,
     field_serializer,
 )
-from typing_extensions import Self
 
 from aimhub.adapter import (
     API_KEY_ENV,
@@ -35,10 +33,11 @@ from aimhub.adapter import (
     AimhubClient,
     AsyncAimhubClient,
     ConfigurationError,
+    HoldsClients,
 )
 
 
-class ConnectionFields(BaseModel):
+class ConnectionFields(HoldsClients, BaseModel):
     """The gateway connection, `model_kwargs`, and the two core clients built from them.
 
     Unknown constructor arguments are moved to `model_kwargs` with a warning (and so sent as
@@ -93,36 +92,6 @@ class ConnectionFields(BaseModel):
     @field_serializer("default_headers", "default_query")
     def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
         return masked_credentials(values)
-
-    def close(self) -> None:
-        """Close the sync connection pool if aimhub created it (never a client you passed)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the async connection pool if aimhub created it (never a client you passed)."""
-        await self._async_client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def _unknown_to_model_kwargs(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:

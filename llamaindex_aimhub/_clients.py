@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from types import TracebackType
 from typing import Any
 
 import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic import model_validator as _model_validator
-from typing_extensions import Self
 
-from aimhub.adapter import DEFAULT_MAX_RETRIES, AimhubClient, AsyncAimhubClient
+from aimhub.adapter import DEFAULT_MAX_RETRIES, AimhubClient, AsyncAimhubClient, HoldsClients
 
 
-class ConnectionFields(BaseModel):
+class ConnectionFields(HoldsClients, BaseModel):
     """The gateway connection, `additional_kwargs`, and the two core clients built from them.
 
     Unknown constructor arguments go to `additional_kwargs` with a warning (and so are sent as
@@ -126,36 +124,6 @@ class ConnectionFields(BaseModel):
             extra[name] = values.pop(name)
         values["additional_kwargs"] = extra
         return values
-
-    def close(self) -> None:
-        """Close the sync connection pool if aimhub created it (never a client you passed)."""
-        self._client.close()
-
-    async def aclose(self) -> None:
-        """Close the async connection pool if aimhub created it (never a client you passed)."""
-        await self._async_client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def accepted_names(cls: type[BaseModel]) -> set[str]:

@@ -28,6 +28,7 @@ CONTRACT = {
     "ChatStreamAccumulator",
     "ConfigurationError",
     "Embedder",
+    "HoldsClients",
     "EmbeddingCountError",
     "MediaBlock",
     "MediaKind",
