@@ -106,7 +106,9 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
         that loop, so its callbacks and instrumentation events fire per batch as before. With
         an `embeddings_cache` or a `rate_limiter` set, LlamaIndex's loop runs unchanged.
         """
-        if self.embeddings_cache is not None or self.rate_limiter is not None or not texts:
+        # `rate_limiter` is a field of llama-index-core 0.14.16+ only.
+        limited = getattr(self, "rate_limiter", None) is not None
+        if self.embeddings_cache is not None or limited or not texts:
             return super().get_text_embedding_batch(texts, show_progress, **kwargs)
         embedder = self._embedder()
         batches = embedder.batches(texts)

@@ -173,7 +173,8 @@ def test_overload_is_a_429_or_a_saturated_5xx_not_any_error() -> None:
 
 
 def test_freed_slots_go_to_retried_calls_before_fresh_ones() -> None:
-    limiter = AdaptiveLimiter(initial_limit=1, clock=Clock())
+    # max_limit=1: the success of `first` must not widen the window and admit both at once.
+    limiter = AdaptiveLimiter(initial_limit=1, max_limit=1, clock=Clock())
     first = limiter.acquire()
     order: list[str] = []
 

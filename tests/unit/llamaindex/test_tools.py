@@ -143,16 +143,19 @@ async def test_a_function_agent_draws_and_reads_aloud_with_the_spec(
     from tests.unit.llamaindex._gateway import FamilyGateway, Reply
     from tests.unit.llamaindex._llm import make_llm
 
+    wanted = [
+        ("generate_image", {"prompt": "a red fox"}),
+        ("text_to_speech", {"text": "Here is your fox."}),
+    ]
+
     def plan(body: dict[str, Any]) -> Reply:
-        if any(m.get("role") == "tool" for m in body["messages"]):
+        # The model asks for whatever is not done yet: older llama-index-core (0.14.5) runs only
+        # the first of parallel calls in non-streaming mode (it does not pass
+        # allow_parallel_tool_calls there), so the second then comes in a later turn.
+        answered = sum(1 for m in body["messages"] if m.get("role") == "tool")
+        if answered >= len(wanted):
             return Reply("Here is your fox, drawn and read aloud.")
-        return Reply(
-            "",
-            calls=[
-                ("generate_image", {"prompt": "a red fox"}),
-                ("text_to_speech", {"text": "Here is your fox."}),
-            ],
-        )
+        return Reply("", calls=wanted[answered:])
 
     chat = FamilyGateway(planner=plan)
 
@@ -173,6 +176,6 @@ async def test_a_function_agent_draws_and_reads_aloud_with_the_spec(
     assert isinstance(result.tool_calls[1].tool_output.raw_output.artifact, SpeechAudio)
     assert (tmp_path / "image-0.png").exists()
     assert (tmp_path / "speech-1.mp3").read_bytes() == MP3
-    tool_turn = chat.bodies[-1]["messages"][-2:]
-    assert [m["role"] for m in tool_turn] == ["tool", "tool"]
+    roles = [m["role"] for m in chat.bodies[-1]["messages"]]
+    assert roles.count("tool") == 2
     assert PNG_B64 not in json.dumps(chat.bodies[-1])  # the image never enters the prompt
