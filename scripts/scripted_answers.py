@@ -200,6 +200,21 @@ def _agent_calls(messages: list[Json], names: list[str]) -> list[tuple[str, Json
         calls += [("get_weather", {"location": c}) for c in cities]
     if "get_population" in names and re.search(r"population|people", prompt, re.IGNORECASE):
         calls += [("get_population", {"city": c}) for c in cities]
+    return calls + _media_calls(prompt, names)
+
+
+def _media_calls(prompt: str, names: list[str]) -> list[tuple[str, Json]]:
+    """The media tools (LangChain's `aimhub_*`, LlamaIndex's plain names), in parallel: the
+    image tool for "draw X", the speech tool for `read this aloud: "..."`."""
+    image = next((n for n in names if n.endswith("generate_image")), None)
+    speech = next((n for n in names if n.endswith("text_to_speech")), None)
+    calls: list[tuple[str, Json]] = []
+    drawn = re.search(r"\bdraw (.+?)(?:,? and |[.!]|$)", prompt, re.IGNORECASE)
+    if image and drawn:
+        calls.append((image, {"prompt": drawn.group(1)}))
+    spoken = re.search(r"read (?:this )?aloud:?\s*\"([^\"]+)\"", prompt, re.IGNORECASE)
+    if speech and spoken:
+        calls.append((speech, {"text": spoken.group(1)}))
     return calls
 
 
@@ -389,6 +404,12 @@ def _tool_summary(name: str, args: Json, result: Json) -> str:
         if name == "random_pdf":
             return 'The title of the PDF is "Dummy PDF file".'
         return "Here is the diagram the tool returned: " + _media_answer("", media)
+    if name.endswith("generate_image"):
+        where = re.search(r"Image 1: (\S+)", text)
+        return f"I drew it: {where.group(1) if where else 'see the tool result'}."
+    if name.endswith("text_to_speech"):
+        where = re.search(r"saved to (\S+?)\.?$", text)
+        return f"Your line is read aloud in {where.group(1) if where else 'the tool result'}."
     if name == "my_adder_tool" and "result" in text:
         return f"{args.get('a')} + {args.get('b')} = {json.loads(text)['result']}."
     if name == "get_weather":

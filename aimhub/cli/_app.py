@@ -16,6 +16,7 @@ from aimhub._normalize import ChatStreamAccumulator
 from aimhub._shaping import shape_chat_request
 from aimhub._version import __version__
 from aimhub.cli._context import Settings, errors_as_exit, settings, stdout
+from aimhub.cli._media_cmd import balance, image, speak
 from aimhub.cli._probe import kind_of
 from aimhub.cli._probe_cmd import probe
 
@@ -28,6 +29,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command(no_args_is_help=True)(probe)
+app.command()(balance)
+app.command(no_args_is_help=True)(image)
+app.command(no_args_is_help=True)(speak)
 
 #: `--capability` names and the catalogue record each one reads.
 CAPABILITY_NAMES: dict[str, Any] = {
