@@ -48,6 +48,7 @@ demo: $(DEMO_STAMP)
 	$(DEMO_VENV)/bin/python examples/llamaindex_demo.py
 	$(DEMO_VENV)/bin/python examples/langchain_media_agent.py
 	$(DEMO_VENV)/bin/python examples/llamaindex_media_agent.py
+	$(DEMO_VENV)/bin/python examples/probe_demo.py
 
 # Re-resolves uv.lock to the newest versions pyproject.toml allows (see README, "Contributing").
 lock: | $(UV)
