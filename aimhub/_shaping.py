@@ -79,16 +79,18 @@ def take_request_options(kwargs: dict[str, Any]) -> RequestOptions:
 
 @dataclass(frozen=True)
 class ShapedRequest:
-    """The body to send, whether the call must stream underneath (Qwen3 thinking), and the
-    per-call headers and query parameters."""
+    """The body to send, whether the call must stream underneath (Qwen3 thinking), the
+    per-call headers and query parameters, and the record the body was shaped with."""
 
     body: dict[str, Any]
     force_stream: bool = False
     options: RequestOptions = RequestOptions()
+    capabilities: ModelCapabilities | None = None
 
     def send_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of the core client's methods besides the body."""
-        return self.options.send_kwargs()
+        """Keyword arguments of the core client's methods besides the body; the core checks
+        the body against the same record (an instance's override included)."""
+        return {**self.options.send_kwargs(), "capabilities": self.capabilities}
 
 
 def shape_chat_request(
@@ -118,7 +120,7 @@ def shape_chat_request(
             force_stream = True  # thinking is only available streamed: stream and aggregate
         else:
             out.setdefault("enable_thinking", False)
-    return ShapedRequest(out, force_stream, options)
+    return ShapedRequest(out, force_stream, options, caps)
 
 
 def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
