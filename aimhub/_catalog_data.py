@@ -128,8 +128,9 @@ _GLM = ModelCapabilities(
     max_output_tokens=4_096,
     tool_choices=frozenset({"auto"}),
     structured_output="function_calling",
-    temperature_range=(0.0, 1.0),
-    open_interval_sampling=True,
+    # Open intervals: 0 (and top_p 1) give 400 code 1214 (docs/gateway-behaviour.md §9).
+    temperature_range=(0.01, 1.0),
+    top_p_range=(0.01, 0.99),
     strict_tools=False,
     embedding_batch_size=64,
 )
