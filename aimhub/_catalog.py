@@ -103,8 +103,6 @@ class ModelCapabilities:
 
     embedding_batch_size: int = 256
     embedding_dimensions: int | None = None
-    #: Whether the `dimensions` request field is honoured.
-    embedding_dimensions_param: bool = False
 
     #: Sizes, voices, formats and file limits of the image and audio routes.
     media: MediaRules = field(default_factory=MediaRules)

@@ -477,14 +477,12 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         _EMBEDDING,
         family="openai",
         embedding_dimensions=1_536,
-        embedding_dimensions_param=True,
     ),
     _row(
         "text-embedding-3-large",
         _EMBEDDING,
         family="openai",
         embedding_dimensions=3_072,
-        embedding_dimensions_param=True,
     ),
     # DashScope caps a request at 10 inputs (docs/gateway-behaviour.md §10).
     _row(
@@ -500,7 +498,6 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         family="qwen",
         embedding_batch_size=10,
         embedding_dimensions=1_024,
-        embedding_dimensions_param=True,
     ),
     _row(
         "embedding-v1 tao-8k",
