@@ -19,7 +19,7 @@ from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._limiter import FREE_RETRIES, AdaptiveLimiter, Ticket, shared_limiter
 from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
 from aimhub._retry import RetryPolicy
-from aimhub._validate import check_body
+from aimhub._validate import Capabilities, check_body
 from aimhub.types._base import ResponseModel
 
 logger = logging.getLogger("aimhub")
@@ -126,10 +126,13 @@ class BaseClient:
         extra_headers: Headers,
         timeout: TimeoutLike,
         extra_query: Query = None,
+        capabilities: Capabilities = None,
     ) -> httpx.Request:
         merged = {**body, **params} if body else params
         if endpoint.method != "GET":
-            check_body(endpoint.path, merged)  # before anything is sent, for every entry point
+            # Before anything is sent, for every entry point; against the instance's record
+            # when an adapter passes it (the one it shaped the body with).
+            check_body(endpoint.path, merged, capabilities)
         if stream is not None:
             _check_stream_flag(merged, stream)
             merged["stream"] = stream

@@ -83,8 +83,7 @@ class ModelCapabilities:
     token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     temperature: bool = True
     temperature_range: tuple[float, float] = (0.0, 2.0)
-    #: GLM rejects the end points 0 and 1 (docs/gateway-behaviour.md §9).
-    open_interval_sampling: bool = False
+    #: Inclusive; an open interval is given as the nearest values the upstream takes (GLM).
     top_p_range: tuple[float, float] = (0.0, 1.0)
     #: Sent when the user did not set `top_p` (Qwen gets 0.001 injected otherwise).
     default_top_p: float | None = None
@@ -104,8 +103,6 @@ class ModelCapabilities:
 
     embedding_batch_size: int = 256
     embedding_dimensions: int | None = None
-    #: Whether the `dimensions` request field is honoured.
-    embedding_dimensions_param: bool = False
 
     #: Sizes, voices, formats and file limits of the image and audio routes.
     media: MediaRules = field(default_factory=MediaRules)

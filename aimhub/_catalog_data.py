@@ -128,8 +128,9 @@ _GLM = ModelCapabilities(
     max_output_tokens=4_096,
     tool_choices=frozenset({"auto"}),
     structured_output="function_calling",
-    temperature_range=(0.0, 1.0),
-    open_interval_sampling=True,
+    # Open intervals: 0 (and top_p 1) give 400 code 1214 (docs/gateway-behaviour.md §9).
+    temperature_range=(0.01, 1.0),
+    top_p_range=(0.01, 0.99),
     strict_tools=False,
     embedding_batch_size=64,
 )
@@ -476,14 +477,12 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         _EMBEDDING,
         family="openai",
         embedding_dimensions=1_536,
-        embedding_dimensions_param=True,
     ),
     _row(
         "text-embedding-3-large",
         _EMBEDDING,
         family="openai",
         embedding_dimensions=3_072,
-        embedding_dimensions_param=True,
     ),
     # DashScope caps a request at 10 inputs (docs/gateway-behaviour.md §10).
     _row(
@@ -499,7 +498,6 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         family="qwen",
         embedding_batch_size=10,
         embedding_dimensions=1_024,
-        embedding_dimensions_param=True,
     ),
     _row(
         "embedding-v1 tao-8k",

@@ -37,6 +37,7 @@ from aimhub._request import (
     transport_error,
 )
 from aimhub._streaming import AsyncStream, Stream
+from aimhub._validate import Capabilities
 from aimhub.types import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -148,9 +149,14 @@ class AimhubClient(BaseClient, MediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> ChatCompletion:
-        """`POST /chat/completions`; the body as a mapping, keyword arguments, or both."""
+        """`POST /chat/completions`; the body as a mapping, keyword arguments, or both.
+
+        `capabilities` (a `ModelCapabilities`, or the fields to change) replaces the catalogue's
+        record of the model for checking the body, e.g. a wider `temperature_range`.
+        """
         request = self._build(
             CHAT_COMPLETIONS,
             body,
@@ -159,6 +165,7 @@ class AimhubClient(BaseClient, MediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return self._request(CHAT_COMPLETIONS, request)
 
@@ -170,6 +177,7 @@ class AimhubClient(BaseClient, MediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> Stream[ChatCompletionChunk]:
         """`POST /chat/completions` with `stream: true` (and usage requested by default)."""
@@ -181,6 +189,7 @@ class AimhubClient(BaseClient, MediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return self._stream(CHAT_COMPLETIONS, request)
 
@@ -192,6 +201,7 @@ class AimhubClient(BaseClient, MediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> Stream[dict[str, Any]]:
         """`stream_chat`, yielding each chunk as the JSON object the gateway sent, unvalidated.
@@ -208,6 +218,7 @@ class AimhubClient(BaseClient, MediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return self._stream(CHAT_COMPLETIONS, request, raw=True)
 
@@ -446,6 +457,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> ChatCompletion:
         """`POST /chat/completions`."""
@@ -457,6 +469,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return await self._request(CHAT_COMPLETIONS, request)
 
@@ -468,6 +481,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> AsyncStream[ChatCompletionChunk]:
         """`POST /chat/completions` with `stream: true`."""
@@ -479,6 +493,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return await self._stream(CHAT_COMPLETIONS, request)
 
@@ -490,6 +505,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
         extra_headers: Headers = None,
         extra_query: Query = None,
         timeout: TimeoutLike = None,
+        capabilities: Capabilities = None,
         **params: Any,
     ) -> AsyncStream[dict[str, Any]]:
         """The async twin of `AimhubClient.stream_chat_dicts`."""
@@ -501,6 +517,7 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
+            capabilities=capabilities,
         )
         return await self._stream(CHAT_COMPLETIONS, request, raw=True)
 

@@ -79,16 +79,18 @@ def take_request_options(kwargs: dict[str, Any]) -> RequestOptions:
 
 @dataclass(frozen=True)
 class ShapedRequest:
-    """The body to send, whether the call must stream underneath (Qwen3 thinking), and the
-    per-call headers and query parameters."""
+    """The body to send, whether the call must stream underneath (Qwen3 thinking), the
+    per-call headers and query parameters, and the record the body was shaped with."""
 
     body: dict[str, Any]
     force_stream: bool = False
     options: RequestOptions = RequestOptions()
+    capabilities: ModelCapabilities | None = None
 
     def send_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of the core client's methods besides the body."""
-        return self.options.send_kwargs()
+        """Keyword arguments of the core client's methods besides the body; the core checks
+        the body against the same record (an instance's override included)."""
+        return {**self.options.send_kwargs(), "capabilities": self.capabilities}
 
 
 def shape_chat_request(
@@ -107,6 +109,7 @@ def shape_chat_request(
     _sampling(out, caps, model)
     _unsupported(out, caps, model)
     _tools(out, caps, model)
+    _check_tool_media(out.get("messages"), caps, model)  # before any message is added
     _response_format(out, caps, model)
     if "messages" in out:
         out["messages"] = _messages(list(out["messages"]), caps, model)
@@ -118,7 +121,7 @@ def shape_chat_request(
             force_stream = True  # thinking is only available streamed: stream and aggregate
         else:
             out.setdefault("enable_thinking", False)
-    return ShapedRequest(out, force_stream, options)
+    return ShapedRequest(out, force_stream, options, caps)
 
 
 def _token_param(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
@@ -151,10 +154,6 @@ def _sampling(out: dict[str, Any], caps: ModelCapabilities, model: str) -> None:
                 f"temperature={caps.fixed_temperature}",
             )
         out["temperature"] = caps.fixed_temperature
-    elif caps.open_interval_sampling:
-        # GLM answers 400 (code 1214) for temperature 0 or top_p 0/1 (docs/gateway-behaviour.md §9).
-        _clamp(out, "temperature", 0.01, caps.temperature_range[1], model, "GLM's range (0, 1]")
-        _clamp(out, "top_p", 0.01, 0.99, model, "GLM's open interval (0, 1)")
     else:
         low, high = caps.temperature_range
         _clamp(out, "temperature", low, high, model, f"the model's range [{low}, {high}]")
@@ -362,6 +361,28 @@ def _without_cache_control(messages: list[Any], model: str) -> list[Any]:
     return out
 
 
+def _tool_media(message: Any) -> list[Any]:
+    """The non-text parts of a `tool` message (none for other messages)."""
+    if not isinstance(message, Mapping) or message.get("role") != "tool":
+        return []
+    content = message.get("content")
+    parts = content if isinstance(content, list) else []
+    return [p for p in parts if isinstance(p, Mapping) and p.get("type") != "text"]
+
+
+def _check_tool_media(messages: Any, caps: ModelCapabilities, model: str) -> None:
+    # Families whose upstream cannot see media a tool returned, even lifted to a user turn.
+    if caps.image_tool_message or not isinstance(messages, list | tuple):
+        return
+    for position, message in enumerate(messages):
+        if _tool_media(message):
+            msg = (
+                f"{model} does not take media in tool messages (message {position}); return "
+                "text from the tool, or pass capabilities={'image_tool_message': True}."
+            )
+            raise ConfigurationError(msg)
+
+
 def _lift_tool_media(messages: list[Any]) -> list[Any]:
     """Media a tool returned move to a user turn right after the tool results.
 
@@ -377,12 +398,11 @@ def _lift_tool_media(messages: list[Any]) -> list[Any]:
         if not is_tool and lifted:
             out.append({"role": "user", "content": lifted})
             lifted = []
-        content = message.get("content") if is_tool else None
-        parts = content if isinstance(content, list) else []
-        media = [p for p in parts if isinstance(p, Mapping) and p.get("type") != "text"]
+        media = _tool_media(message)
         if not media:
             out.append(message)
             continue
+        parts = message["content"]
         texts = [p if isinstance(p, str) else str(p["text"]) for p in parts if p not in media]
         note = f"[{len(media)} attachment(s) returned; sent in the next message]"
         out.append({**message, "content": "\n".join([*texts, note])})

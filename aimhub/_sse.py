@@ -16,13 +16,12 @@ __all__ = ["SSEDecoder", "ServerSentEvent"]
 
 @dataclass(slots=True)
 class ServerSentEvent:
-    """One event: `data` is the joined `data:` lines; `bare` marks a JSON line without a field."""
+    """One event: `data` is the joined `data:` lines (or a bare JSON line without a field)."""
 
     data: str
     event: str | None = None
     id: str | None = None
     retry: int | None = None
-    bare: bool = False
 
 
 class SSEDecoder:
@@ -91,7 +90,7 @@ class SSEDecoder:
             pass  # comment / keep-alive (`: PING`, `: retrying`, `: OPENROUTER PROCESSING`)
         elif line.startswith((b"{", b"[")):
             self._dispatch(out)
-            out.append(ServerSentEvent(data=line.decode("utf-8", "replace"), bare=True))
+            out.append(ServerSentEvent(data=line.decode("utf-8", "replace")))
         else:
             name, _, raw = line.partition(b":")
             value = raw[1:] if raw.startswith(b" ") else raw

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from aimhub._catalog import capabilities_for
+from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._exceptions import ConfigurationError
 
 __all__ = ["check_body", "check_model", "check_parameters"]
@@ -56,24 +56,30 @@ _RULES: Final[Mapping[str, _Rule]] = {
 }
 
 
-def check_parameters(params: Mapping[str, Any], model: str | None = None) -> None:
+Capabilities = ModelCapabilities | Mapping[str, Any] | None
+
+
+def check_parameters(
+    params: Mapping[str, Any], model: str | None = None, capabilities: Capabilities = None
+) -> None:
     """Raise `ConfigurationError` for a numeric parameter of the wrong type or out of range.
 
     `None` means "not set" and passes. Temperature and top_p are checked against the model's
-    catalogue range (so a family with its own rule, e.g. GLM's open interval, is respected).
+    range: that of `capabilities` (a record, or the fields an instance overrides) when given,
+    else the catalogue's, so the range an adapter clamped to is the range checked here.
     """
     for name, value in params.items():
         if value is None:
             continue
-        rule = _RULES.get(name) or _sampling_rule(name, model)
+        rule = _RULES.get(name) or _sampling_rule(name, model, capabilities)
         if rule is not None:
             _check_number(name, value, rule)
 
 
-def _sampling_rule(name: str, model: str | None) -> _Rule | None:
+def _sampling_rule(name: str, model: str | None, capabilities: Capabilities) -> _Rule | None:
     if name not in ("temperature", "top_p"):
         return None
-    caps = capabilities_for(model or "")
+    caps = capabilities_for(model or "", capabilities)
     low, high = caps.temperature_range if name == "temperature" else caps.top_p_range
     return _Rule(integer=False, low=low, high=high)
 
@@ -131,10 +137,10 @@ _BODY_CHECKS: Final[Mapping[str, Callable[[Mapping[str, Any]], None]]] = {
 }
 
 
-def check_body(path: str, body: Mapping[str, Any]) -> None:
+def check_body(path: str, body: Mapping[str, Any], capabilities: Capabilities = None) -> None:
     """Every check for a request body to `path` (`/chat/completions`, `/embeddings`, ...)."""
     model = check_model(body.get("model"))
     extra = _BODY_CHECKS.get(path)
     if extra is not None:
         extra(body)
-    check_parameters(body, model)
+    check_parameters(body, model, capabilities)

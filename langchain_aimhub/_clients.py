@@ -3,7 +3,9 @@
 `ChatAimhub`, `AimhubEmbeddings` and `AimhubRerank` inherit `ConnectionFields`, so the three take
 the same names: `api_key`, `base_url` (or `api_base`), `timeout` (or `request_timeout`),
 `max_retries`, `default_headers`, `default_query`, `http_client` and `http_async_client` (or
-LlamaIndex's spelling `async_http_client`). The LlamaIndex classes take the same set.
+LlamaIndex's spelling `async_http_client`), and the call bounds `total_timeout`,
+`first_token_timeout`, `idle_timeout` and `max_retry_after`. The LlamaIndex classes take the
+same set.
 """
 
 from __future__ import annotations
@@ -37,7 +39,23 @@ from aimhub.adapter import (
 )
 
 
-class ConnectionFields(HoldsClients, BaseModel):
+class CallBounds(BaseModel):
+    """Time bounds of each call, beyond `timeout` (which bounds a single read); see
+    docs/robustness.md. The core checks them when the clients are built, so a bad value raises
+    `aimhub.ConfigurationError` naming the field at construction."""
+
+    total_timeout: float | None = None
+    """Seconds for the whole call: every attempt, retry wait and byte of the answer."""
+    first_token_timeout: float | None = None
+    """Streams: seconds from the call's start to the first bytes of the answer."""
+    idle_timeout: float | None = None
+    """Streams: seconds allowed between two chunks of the answer."""
+    max_retry_after: float | None = None
+    """Longest `Retry-After` waited for (default 60 s); a longer one raises at once, with the
+    requested wait on the error as `retry_after`."""
+
+
+class ConnectionFields(HoldsClients, CallBounds):
     """The gateway connection, `model_kwargs`, and the two core clients built from them.
 
     Unknown constructor arguments are moved to `model_kwargs` with a warning (and so sent as
@@ -143,6 +161,10 @@ def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
         "max_retries": fields.max_retries,
         "default_headers": fields.default_headers,
         "default_query": fields.default_query,
+        "total_timeout": fields.total_timeout,
+        "first_token_timeout": fields.first_token_timeout,
+        "idle_timeout": fields.idle_timeout,
+        "max_retry_after": fields.max_retry_after,
     }
     return (
         AimhubClient(**options, http_client=fields.http_client),

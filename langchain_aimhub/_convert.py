@@ -59,12 +59,6 @@ def _convert_message_to_dict(
         return _assistant(message, out)
     if isinstance(message, ToolMessage):
         out["tool_call_id"] = message.tool_call_id
-        if not caps.image_tool_message and _has_media(message.content):
-            msg = (
-                f"{model} does not take images in tool messages ({where}); return text from "
-                "the tool, or pass capabilities={'image_tool_message': True}."
-            )
-            raise ConfigurationError(msg)
     if (
         isinstance(message, SystemMessage | HumanMessage | ToolMessage | ChatMessage)
         and message.name
@@ -132,14 +126,6 @@ def _split_ai_content(content: str | list[Any]) -> tuple[str, str, list[dict[str
                 }
             )
     return "".join(texts), "".join(reasoning), uses
-
-
-def _has_media(content: str | list[Any]) -> bool:
-    return isinstance(content, list) and any(
-        isinstance(b, Mapping)
-        and b.get("type") in ("image", "image_url", "file", "audio", "input_audio")
-        for b in content
-    )
 
 
 def _content(content: str | list[Any], caps: ModelCapabilities, model: str, where: str) -> Any:

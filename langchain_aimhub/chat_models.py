@@ -372,8 +372,8 @@ class ChatAimhub(ConnectionFields, BaseChatModel):
                 msg = f"tool_choice=True needs exactly one tool, got {len(formatted)}"
                 raise ValueError(msg)
             tool_choice = formatted[0]["function"]["name"]
-        if isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "any", "required"):
-            tool_choice = {"type": "function", "function": {"name": tool_choice}}
+        # A tool name, "any" and the forms a family rejects are normalised by the core's
+        # request shaper, the same for every adapter.
         if tool_choice is not None and tool_choice is not False:
             kwargs["tool_choice"] = tool_choice
         if parallel_tool_calls is not None:

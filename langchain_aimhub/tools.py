@@ -24,7 +24,7 @@ from aimhub.adapter import (
     resolve_audio_path,
 )
 from aimhub.types import ImagesResponse, ModerationResponse, Transcription
-from langchain_aimhub._clients import gateway_clients
+from langchain_aimhub._clients import CallBounds, gateway_clients
 from langchain_aimhub._errors import as_langchain_errors
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-class _Connection(BaseModel):
+class _Connection(CallBounds):
     """The gateway connection of a tool or toolkit (the same fields as `ChatAimhub`)."""
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)

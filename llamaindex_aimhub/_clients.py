@@ -3,7 +3,8 @@
 `Aimhub`, `AimhubEmbedding` and `AimhubRerank` inherit `ConnectionFields`, so the three take the
 same names as the LangChain classes: `api_key`, `api_base` (or `base_url`), `timeout` (or
 `request_timeout`), `max_retries`, `default_headers`, `default_query`, `http_client` and
-`async_http_client` (or LangChain's spelling `http_async_client`).
+`async_http_client` (or LangChain's spelling `http_async_client`), and the call bounds
+`total_timeout`, `first_token_timeout`, `idle_timeout` and `max_retry_after`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,24 @@ class ConnectionFields(HoldsClients, BaseModel):
     default_query: dict[str, Any] | None = Field(
         default=None, exclude=True, repr=False, description="Query parameters of every request."
     )
+    # Time bounds beyond `timeout` (docs/robustness.md). Checked by the core when the clients
+    # are built, so a bad value raises `aimhub.ConfigurationError` naming the field.
+    total_timeout: float | None = Field(
+        default=None,
+        description="Seconds for the whole call: every attempt, retry wait and byte of the answer.",
+    )
+    first_token_timeout: float | None = Field(
+        default=None,
+        description="Streams: seconds from the call's start to the first bytes of the answer.",
+    )
+    idle_timeout: float | None = Field(
+        default=None, description="Streams: seconds allowed between two chunks of the answer."
+    )
+    max_retry_after: float | None = Field(
+        default=None,
+        description="Longest Retry-After waited for (default 60 s); a longer one raises at once, "
+        "with the requested wait on the error as `retry_after`.",
+    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict,
         description="Extra top-level request fields; the fields this class sets win on a clash.",
@@ -97,6 +116,10 @@ class ConnectionFields(HoldsClients, BaseModel):
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
             "default_query": self.default_query,
+            "total_timeout": self.total_timeout,
+            "first_token_timeout": self.first_token_timeout,
+            "idle_timeout": self.idle_timeout,
+            "max_retry_after": self.max_retry_after,
         }
         self._client = AimhubClient(**options, http_client=self.http_client)
         self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)

@@ -107,13 +107,6 @@ def message_to_dict(
     out: dict[str, Any] = {"role": role}
     if role == "tool":
         out["tool_call_id"] = _tool_call_id(message, where)
-        media = [b for b in message.blocks if _is_media(b)]
-        if media and not caps.image_tool_message:
-            msg = (
-                f"{model} does not take media in tool messages ({where}); return text from the "
-                "tool, or pass capabilities={'image_tool_message': True}."
-            )
-            raise ConfigurationError(msg)
     name = message.additional_kwargs.get("name")
     if name:
         out["name"] = name

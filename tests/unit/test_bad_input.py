@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ from aimhub._validate import _RULES
 from langchain_aimhub import ChatAimhub
 from llamaindex_aimhub import Aimhub
 from llamaindex_aimhub._convert import as_chat_messages
-from tests.fakes import BASE_URL, TEST_KEY, call, chat_completion
+from tests.fakes import BASE_URL, TEST_KEY, call, chat_chunk, chat_completion, sse
 
 HI = [{"role": "user", "content": "hi"}]
 
@@ -135,6 +136,60 @@ def test_llamaindex_chat_checks_call_arguments_before_sending() -> None:
     with pytest.raises(ConfigurationError, match="max_tokens must be"):
         llm.chat([ChatMessage(role="user", content="hi")], max_tokens=-5)
     assert gateway.requests == []
+
+
+# A wider range than the catalogue's (gpt-4o-mini: [0, 2]), e.g. for a relay whose upstream
+# takes more: the instance's record decides, in the adapter's clamp and in the core's check.
+WIDE = {"temperature_range": (0.0, 5.0), "top_p_range": (0.0, 3.0)}
+
+
+def test_chataimhub_validates_against_its_capabilities_override() -> None:
+    gateway = Recorder()
+    llm = ChatAimhub(model="gpt-4o-mini", capabilities=WIDE, temperature=3.5, **_options(gateway))
+    llm.invoke("hi", top_p=2.5)
+    sent = json.loads(gateway.requests[0].content)
+    assert (sent["temperature"], sent["top_p"]) == (3.5, 2.5)
+
+
+def test_chataimhub_streams_validate_against_its_capabilities_override() -> None:
+    sent: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        body = sse(chat_chunk("ok"))
+        return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+    llm = ChatAimhub(
+        model="gpt-4o-mini",
+        capabilities=WIDE,
+        temperature=3.5,
+        api_key=TEST_KEY,
+        base_url=BASE_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    assert "".join(str(c.content) for c in llm.stream("hi")) == "ok"
+    assert sent[0]["temperature"] == 3.5
+
+
+def test_llamaindex_validates_against_its_capabilities_override() -> None:
+    gateway = Recorder()
+    llm = Aimhub(model="gpt-4o-mini", capabilities=WIDE, temperature=3.5, **_options(gateway))
+    llm.chat([ChatMessage(role="user", content="hi")], top_p=2.5)
+    sent = json.loads(gateway.requests[0].content)
+    assert (sent["temperature"], sent["top_p"]) == (3.5, 2.5)
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+async def test_core_client_validates_against_given_capabilities(is_async: bool) -> None:
+    gateway = Recorder()
+    client = _core(gateway, is_async)
+    body = {"model": "gpt-4o-mini", "messages": HI, "temperature": 3.5}
+    with pytest.raises(ConfigurationError, match="temperature must be a number from 0 to 2"):
+        await call(client, "chat", body)
+    caps = aimhub.capabilities_for("gpt-4o-mini", WIDE)
+    await call(client, "chat", body, capabilities=caps)
+    await call(client, "chat", body, capabilities=WIDE)  # or just the fields to change
+    assert [json.loads(r.content)["temperature"] for r in gateway.requests] == [3.5, 3.5]
 
 
 def test_llamaindex_chat_accepts_openai_style_dicts() -> None:

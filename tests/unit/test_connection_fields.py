@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,6 +14,8 @@ from llama_index.core.base.llms.types import ChatMessage
 
 import langchain_aimhub
 import llamaindex_aimhub
+from aimhub import APITimeoutError, ConfigurationError, RateLimitError
+from aimhub._deadline import CallLimits
 from tests.unit.langchain import _gateway as lc
 
 KEY = "sk-unit-test-key-0123456789"
@@ -139,3 +143,77 @@ async def test_close_and_context_managers_leave_your_own_clients_open(cls: type[
         pass
     assert not mine.is_closed  # a client you passed stays yours
     assert not amine.is_closed
+
+
+# --- call bounds ----------------------------------------------------------------------------
+
+BOUNDS = {"total_timeout": 30.0, "first_token_timeout": 5.0, "idle_timeout": 2.5}
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_call_bounds_reach_both_clients(cls: type[Any]) -> None:
+    instance = _make(cls, max_retry_after=120, **BOUNDS)
+    for client in (instance._client, instance._async_client):
+        assert client.limits == CallLimits(total=30.0, first_token=5.0, idle=2.5)
+        assert client.retry_policy.max_retry_after == 120.0
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+@pytest.mark.parametrize("name", [*BOUNDS, "max_retry_after"])
+def test_a_bad_call_bound_fails_at_construction_naming_it(cls: type[Any], name: str) -> None:
+    with pytest.raises(ConfigurationError, match=name) as info:
+        _make(cls, **{name: -1})
+    assert KEY not in repr(info.value)
+
+
+def test_langchain_tools_take_the_call_bounds() -> None:
+    tool = langchain_aimhub.AimhubImageTool(api_key=KEY, max_retry_after=5, **BOUNDS)
+    assert tool._client.limits.total == 30.0
+    assert tool._async_client.retry_policy.max_retry_after == 5.0
+
+
+def _asks_for_an_hour(seen: list[httpx.Request]) -> httpx.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(429, headers={"retry-after": "3600"}, json={"error": {}})
+
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def test_chat_aimhub_raises_at_once_on_a_retry_after_beyond_max_retry_after() -> None:
+    seen: list[httpx.Request] = []
+    llm = langchain_aimhub.ChatAimhub(
+        model="m",
+        api_key=KEY,
+        max_retries=3,
+        max_retry_after=10,
+        http_client=_asks_for_an_hour(seen),
+    )
+    with pytest.raises(RateLimitError) as info:
+        llm.invoke("hi")
+    assert info.value.retry_after == 3600.0
+    assert len(seen) == 1  # not retried after the usual backoff
+
+
+def test_llamaindex_total_timeout_bounds_a_dribbled_answer() -> None:
+    body = json.dumps(lc.completion("x" * 200)).encode()
+
+    class Dribble(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            for i in range(0, len(body), 20):
+                yield body[i : i + 20]
+                time.sleep(0.05)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "application/json"}, stream=Dribble())
+
+    llm = llamaindex_aimhub.Aimhub(
+        model="qwen-plus",
+        api_key=KEY,
+        total_timeout=0.2,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match=r"total_timeout=0\.2 s exceeded"):
+        llm.chat([ChatMessage(role="user", content="hi")])
+    assert time.monotonic() - started < 0.45  # the body alone takes ~0.5 s

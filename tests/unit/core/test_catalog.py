@@ -51,7 +51,8 @@ def test_longest_prefix_wins() -> None:
 def test_rules_are_data() -> None:
     assert capabilities_for("o1").token_param == "max_completion_tokens"
     assert capabilities_for("claude-3-opus").token_param == "max_tokens"
-    assert capabilities_for("glm-4").open_interval_sampling is True
+    glm = capabilities_for("glm-4")
+    assert (glm.temperature_range, glm.top_p_range) == ((0.01, 1.0), (0.01, 0.99))
     assert capabilities_for("qwen-plus").default_top_p == 0.8
     assert capabilities_for("text-embedding-v3").embedding_batch_size == 10
     assert capabilities_for("hunyuan").tool_calling is False

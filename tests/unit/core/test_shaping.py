@@ -165,7 +165,7 @@ def test_a_changed_user_value_warns_once_naming_value_and_rule() -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, AimhubParameterWarning)]
     assert len(messages) == 1
     assert "temperature=0" in messages[0]
-    assert "(0, 1]" in messages[0]
+    assert "range [0.01, 1.0]" in messages[0]  # GLM's open interval, as catalogue data
 
 
 def test_shaping_does_not_mutate_the_callers_body() -> None:

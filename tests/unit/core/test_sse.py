@@ -74,17 +74,16 @@ def test_id_and_retry_fields_are_kept() -> None:
     assert (event.id, event.retry) == ("42", 1500)
 
 
-def test_bare_json_line_is_reported_as_a_bare_event() -> None:
+def test_bare_json_line_is_reported_as_an_event() -> None:
     # new-api writes relay errors with c.JSON (no `data:`) once the stream has started.
     wire = b'data: {"a": 1}\n\n{"error": {"message": "boom"}}'
     events = decode(wire)
-    assert [e.bare for e in events] == [False, True]
-    assert json.loads(events[1].data) == {"error": {"message": "boom"}}
+    assert [json.loads(e.data) for e in events] == [{"a": 1}, {"error": {"message": "boom"}}]
 
 
 def test_bare_json_line_completes_a_pending_event_first() -> None:
     events = decode(b'data: first\n{"error": "x"}\n')
-    assert [(e.data, e.bare) for e in events] == [("first", False), ('{"error": "x"}', True)]
+    assert [e.data for e in events] == ["first", '{"error": "x"}']
 
 
 def test_crlf_split_between_two_chunks_is_one_line_end() -> None:

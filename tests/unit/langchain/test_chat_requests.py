@@ -366,3 +366,19 @@ def test_per_call_model_override_uses_that_models_rules() -> None:
     make_llm(gateway, max_tokens=5).invoke("hi", model="o4-mini")
     assert gateway.last["model"] == "o4-mini"
     assert gateway.last["max_completion_tokens"] == 5
+
+
+def test_images_in_tool_results_only_where_the_family_takes_them() -> None:
+    image = {"type": "image", "url": "https://x.test/chart.png"}
+    turn = [
+        HumanMessage("chart?"),
+        AIMessage("", tool_calls=[{"name": "chart", "args": {}, "id": "call_1"}]),
+        ToolMessage(content=[image], tool_call_id="call_1"),
+    ]
+    gateway = Gateway(completion())
+    make_llm(gateway, model="gpt-4o").invoke(turn)
+    # Lifted to a user turn after the tool result, where the model sees it.
+    assert gateway.last["messages"][-1]["content"][1]["type"] == "image_url"
+    with pytest.raises(ConfigurationError, match=r"media in tool messages \(message 2\)"):
+        make_llm(gateway, model="gemini-2.0-flash").invoke(turn)
+    assert len(gateway.requests) == 1

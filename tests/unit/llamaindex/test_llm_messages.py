@@ -217,8 +217,11 @@ def test_images_in_tool_results_only_where_the_family_takes_them() -> None:
         additional_kwargs={"tool_call_id": "call_1"},
     )
     assert convert(message, "gpt-4o")["content"][0]["type"] == "image_url"
-    with pytest.raises(ConfigurationError, match="media in tool messages"):
-        convert(message, "gemini-2.0-flash")
+    # The rule is the core's (one check for every adapter), applied when the request is shaped.
+    caps = capabilities_for("gemini-2.0-flash")
+    body = {"model": "gemini-2.0-flash", "messages": [convert(message, "gemini-2.0-flash")]}
+    with pytest.raises(ConfigurationError, match=r"media in tool messages \(message 0\)"):
+        shape_chat_request(body, caps, stream=False)
 
 
 def test_chatbot_and_model_roles_are_the_assistant() -> None:
