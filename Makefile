@@ -72,6 +72,7 @@ bench:
 	bash benchmarks/bootstrap.sh
 	.venv-bench/bin/python benchmarks/run.py $(BENCH_ARGS)
 	.venv-bench/bin/python benchmarks/limits.py $(BENCH_ARGS) | tee benchmarks/LIMITS.md
+	.venv-bench/bin/python benchmarks/decoding.py $(BENCH_ARGS) | tee -a benchmarks/LIMITS.md
 
 # Re-records the cassettes marked `local_server` against llama.cpp's server (see cassettes/README.md).
 record-local: $(STAMP)

@@ -103,6 +103,11 @@ class ModelCapabilities:
 
     embedding_batch_size: int = 256
     embedding_dimensions: int | None = None
+    #: Whether to ask for base64 vectors (a quarter of the bytes, no float parsing). Off in every
+    #: built-in row: only a deployment whose channel passes the request through to an upstream
+    #: that answers base64 (OpenAI's) benefits; converted channels answer floats or fail on it
+    #: (docs/gateway-behaviour.md §10). Turn it on per model with `capabilities=`.
+    embedding_base64: bool = False
 
     #: Sizes, voices, formats and file limits of the image and audio routes.
     media: MediaRules = field(default_factory=MediaRules)

@@ -201,11 +201,17 @@ def check_response(response: httpx.Response, *, stream: bool) -> APIError | None
     if stream and not is_json_response(response):
         return None
     content = response.content
-    if b'"error"' not in content and b'"success"' not in content:
-        # Cannot be an error body (docs/gateway-behaviour.md §2.2): skip a second full parse of
-        # large answers.
+    if len(content) >= _PARSE_ONCE_BYTES:
+        # Scanning megabytes of floats for the two keys costs a third of parsing them
+        # (docs/throughput.md, "Decoding"): parse once here and keep the result for parse_response.
+        body = _parse_once(response)
+        if body is _NOT_JSON:
+            body = decode_body(response)
+    elif b'"error"' not in content and b'"success"' not in content:
+        # Cannot be an error body (docs/gateway-behaviour.md §2.2): skip a second full parse.
         return None
-    body = decode_body(response)
+    else:
+        body = decode_body(response)
     if is_error_body(body):
         return make_status_error(status, body, request=response.request, response=response)
     return None
@@ -218,8 +224,12 @@ def is_json_response(response: httpx.Response) -> bool:
 
 def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response) -> ResponseT:
     """Validate a successful JSON answer into the endpoint's model."""
+    parsed_json = response.extensions.pop(_PARSED_KEY, _NOT_JSON)
     try:
-        parsed = endpoint.response_type.model_validate_json(response.content)
+        if parsed_json is _NOT_JSON:
+            parsed = endpoint.response_type.model_validate_json(response.content)
+        else:
+            parsed = endpoint.response_type.model_validate(parsed_json)
     except ValidationError as exc:
         # Not chained: pydantic's message quotes the body, where a gateway may echo the key;
         # what it says is in the message below (first bad field and its error type).
@@ -238,6 +248,23 @@ def parse_response(endpoint: Endpoint[ResponseT, Any], response: httpx.Response)
     parsed._request_id = request_id_of(response)
     _unbind_stream(response)
     return parsed
+
+
+#: Bodies at least this large are parsed once, in `check_response`, instead of being scanned for
+#: an error envelope and then validated: below it the scan costs less than the detour.
+_PARSE_ONCE_BYTES = 256 * 1024
+_PARSED_KEY = "aimhub.parsed_json"
+
+
+def _parse_once(response: httpx.Response) -> object:
+    # pydantic_core's parser decodes float-heavy bodies as fast as orjson does, so there is no
+    # optional dependency to prefer here (docs/throughput.md, "Decoding").
+    try:
+        body = from_json(response.content)
+    except ValueError:
+        return _NOT_JSON
+    response.extensions[_PARSED_KEY] = body
+    return body
 
 
 def _unbind_stream(response: httpx.Response) -> None:

@@ -5,7 +5,8 @@ A loopback gateway (`tests/capped_gateway.py`) with latency and a concurrency ca
 time as a ratio to the physical limit (requests x latency / cap), 429s received and failed or
 misaligned inputs. The corpus scenario also runs a hand-tuned raw httpx client (one semaphore
 at the cap), the reference of its target. Incumbents (langchain-openai, llama-index OpenAI
-classes) run when they are importable, i.e. in `.venv-bench`.
+classes: ChatOpenAI.abatch, OpenAILike.achat gathered under a semaphore, OpenAIEmbeddings,
+OpenAIEmbedding with num_workers) run when they are importable, i.e. in `.venv-bench`.
 
     .venv/bin/python benchmarks/limits.py --quick
 """
@@ -72,6 +73,15 @@ def embedding_contenders(batch: int, cap: int) -> dict[str, Callable[[str, list[
         ).embed_documents(t)
     except ImportError:
         pass
+    try:
+        from llama_index.embeddings.openai import OpenAIEmbedding
+
+        # num_workers: its documented knob for concurrent batches (a process pool per call).
+        found["OpenAIEmbedding (num_workers=8)"] = lambda b, t: OpenAIEmbedding(
+            model_name=model, api_key=KEY, api_base=b, embed_batch_size=batch, num_workers=cap
+        ).get_text_embedding_batch(t)
+    except ImportError:
+        pass
     return found
 
 
@@ -115,6 +125,30 @@ def chat_contenders(concurrency: int) -> dict[str, Callable[[str, list[str]], li
             return [str(getattr(r, "content", "")) for r in out]
 
         found["ChatOpenAI.abatch"] = openai
+    except ImportError:
+        pass
+    try:
+        from llama_index.llms.openai_like import OpenAILike
+
+        def like(base: str, prompts: list[str]) -> list[str]:
+            llm = OpenAILike(model="gpt-4o-mini", api_key=KEY, api_base=base, is_chat_model=True)
+
+            async def run() -> list[str]:
+                limit = asyncio.Semaphore(concurrency)
+
+                async def one(p: str) -> str:
+                    async with limit:
+                        try:
+                            r = await llm.achat([ChatMessage(role="user", content=p)])
+                        except Exception:
+                            return ""
+                    return str(r.message.content)
+
+                return list(await asyncio.gather(*map(one, prompts)))
+
+            return asyncio.run(run())
+
+        found["OpenAILike.achat (gather, semaphore)"] = like
     except ImportError:
         pass
     return found

@@ -51,9 +51,9 @@ class AimhubEmbeddings(GatewayFields, Embeddings):
     """Requests in flight at once: threads for sync calls, tasks for async ones."""
     show_progress_bar: bool = False
     """Show a tqdm bar over the inputs (when tqdm is installed)."""
-    encoding_format: Literal["float", "base64"] = "float"
-    """Wire format of vectors; always sent, because openai-python's base64 default trips some
-    gateways. Both come back as float lists."""
+    encoding_format: Literal["float", "base64"] | None = None
+    """Wire format of vectors, always sent; by default base64 for models whose upstream answers
+    it (OpenAI's) and floats for the rest. Either answer comes back as float lists."""
     capabilities: dict[str, Any] | None = None
     """Overrides of the model catalogue for this instance, e.g. `{"embedding_batch_size": 32}`."""
 

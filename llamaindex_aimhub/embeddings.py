@@ -51,9 +51,10 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
         default=None,
         description="Vector length, for models that can shorten vectors; sent only when set.",
     )
-    encoding_format: Literal["float", "base64"] = Field(
-        default="float",
-        description="Wire format of vectors, always sent; both come back as float lists.",
+    encoding_format: Literal["float", "base64"] | None = Field(
+        default=None,
+        description="Wire format of vectors, always sent; by default base64 for models whose "
+        "upstream answers it (OpenAI's), floats for the rest. Both come back as float lists.",
     )
     capabilities: dict[str, Any] | None = Field(
         default=None,
@@ -87,9 +88,10 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
     def _embedder(self) -> Embedder:
         # LlamaIndex hands us at most `embed_batch_size` texts per call; concurrency across
         # calls is its `num_workers`.
-        return Embedder(
-            model=self.model_name,
+        return Embedder.create(
+            self.model_name,
             batch_size=self.embed_batch_size,
+            capabilities=self.capabilities,
             encoding_format=self.encoding_format,
             dimensions=self.dimensions,
             max_concurrency=self.max_concurrency,
