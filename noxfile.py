@@ -49,9 +49,12 @@ def _suite(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS)
 def locked(session: nox.Session) -> None:
-    """The suite on the locked versions (uv.lock), on each Python."""
+    """The suite on the locked versions (uv.lock), on each Python.
+
+    Without the `ray` extra: Ray Data is heavy and its tests run once, in `make test`.
+    """
     session.run_install(
-        "uv", "sync", "--locked", "--all-extras", "--group", "dev",
+        "uv", "sync", "--locked", "--all-extras", "--no-extra", "ray", "--group", "dev",
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )
     _suite(session)

@@ -1,8 +1,7 @@
 """The Ray Data / multiprocessing callables: every row once, in order, under a key's budget.
 
-Ray itself is not installed in the test environment (it is an optional extra and heavy), so
-these tests call the callables directly, as Ray's actors do, and through a real
-`multiprocessing` pool, which pickles them as Ray does.
+These call the callables directly, as Ray's actors do, and through a real `multiprocessing` pool,
+which pickles them as Ray does; `test_ray_data.py` runs them on a local Ray cluster.
 """
 
 from __future__ import annotations
