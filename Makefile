@@ -46,6 +46,7 @@ demo: $(DEMO_STAMP)
 	$(DEMO_VENV)/bin/python examples/langchain_demo.py
 	$(DEMO_VENV)/bin/python examples/langchain_rag.py
 	$(DEMO_VENV)/bin/python examples/llamaindex_demo.py
+	$(DEMO_VENV)/bin/python examples/tasks_demo.py
 
 # Re-resolves uv.lock to the newest versions pyproject.toml allows (see README, "Contributing").
 lock: | $(UV)

@@ -9,7 +9,9 @@ waits are skipped. vcrpy writes each exchange.
 .venv/bin/python scripts/build_task_cassettes.py
 ```
 
-Output: `cassettes/tasks/test_task_cassettes/test_replay[<scenario>-<sync|async>].yaml`.
+Output: `cassettes/tasks/test_task_cassettes/test_replay[<scenario>-<sync|async>].yaml`, and
+`cassettes/demo/tasks.yaml` (what `examples/tasks_demo.py` replays: the Midjourney imagine ->
+upscale scenario's answers, then the Suno song's).
 """
 
 from __future__ import annotations
@@ -89,6 +91,28 @@ def build() -> None:
                                                              "path", "query", "body"]):  # fmt: skip
                 asyncio.run(scenario(client))
             print(f"wrote {path.relative_to(ROOT)}")
+    _build_demo()
+
+
+def _build_demo() -> None:
+    import importlib.util
+    import io
+
+    spec = importlib.util.spec_from_file_location("tasks_demo", ROOT / "examples" / "tasks_demo.py")
+    assert spec is not None
+    assert spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    answers = [*ANSWERS["midjourney_imagine_upscale"], *ANSWERS["suno_song"]]
+    transport = httpx.MockTransport(Scripted(answers))
+    client = AimhubClient(api_key=KEY, base_url=GATEWAY, max_retries=0,
+                          http_client=httpx.Client(transport=transport))  # fmt: skip
+    path = demo.CASSETTE
+    path.unlink(missing_ok=True)
+    with RECORDER.use_cassette(str(path), match_on=["method", "scheme", "host", "port", "path",
+                                                     "query", "body"]):  # fmt: skip
+        demo.run(client, io.StringIO(), poll_interval=0.01)
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
