@@ -20,10 +20,13 @@ from aimhub._exceptions import (
     APIStatusError,
     BadRequestError,
     ConfigurationError,
+    ErrorInfo,
     InternalServerError,
     RateLimitError,
+    classify,
     request_id_of,
 )
+from aimhub._redact import redact, request_secrets
 from aimhub._task_errors import BannedPromptError, TaskNotFoundError, TaskSubmitError, copy_as
 from aimhub.types._base import ResponseModel
 from aimhub.types.tasks import Task, TaskButton, TaskKind, TaskStatus
@@ -90,8 +93,14 @@ def task_error(error: APIStatusError) -> APIStatusError:
     """A gateway error of a task route as the task error it means (else unchanged)."""
     words = {str(error.code or "").strip().lower(), error.raw_message.strip().lower()}
     if words & _NOT_FOUND_WORDS and not isinstance(error, TaskNotFoundError):
-        message = f"{TaskNotFoundError.label}: {error.message} — {TaskNotFoundError.hint}"
-        return copy_as(TaskNotFoundError, error, message)
+        cls = TaskNotFoundError
+        message = (
+            f"{cls.label} (HTTP {error.status_code}, code {error.code!r}): "
+            f"{error.raw_message.strip() or error.code} — {cls.hint}"
+        )
+        if error.request_id:
+            message += f" (request id: {error.request_id})"
+        return copy_as(cls, error, message)
     return error
 
 
@@ -110,9 +119,16 @@ def _refused(
     response: httpx.Response, body: object, code: object, what: str, default: str
 ) -> APIStatusError:
     number = _int(code)
-    cls, meaning = _MJ_REFUSED.get(number, (TaskSubmitError, default)) if number else (
-        TaskSubmitError, default)  # fmt: skip
-    detail = _text(body, "description", "message") or meaning
+    detail = _text(body, "description", "message")
+    if number is not None:
+        cls, meaning = _MJ_REFUSED.get(number, (TaskSubmitError, default))
+    else:
+        # A word code (`quota_not_enough`, `task_not_exist`...): the gateway-wide meanings.
+        info = ErrorInfo(detail or default, code=code if isinstance(code, str) else None)
+        found = classify(response.status_code, info)
+        cls, meaning = (TaskSubmitError if found is APIStatusError else found), default
+    # A gateway may echo the request, key included, into its message.
+    detail = redact(detail or meaning, request_secrets(response.request))
     message = f"{cls.label} (HTTP {response.status_code}, code {code!r}): {what}: {detail}"
     if cls.hint:
         message += f" — {cls.hint}"

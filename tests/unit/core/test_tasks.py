@@ -262,6 +262,28 @@ async def test_midjourney_refusals_inside_http_200(
     assert len(gateway.requests) == 1
 
 
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (200, {"code": "quota_not_enough", "description": "用户额度不足"}),
+        (403, {"description": "quota_not_enough", "type": "new_api_error",
+               "code": "quota_not_enough"}),
+    ],
+)  # fmt: skip
+async def test_a_midjourney_quota_refusal(is_async: bool, status: int, body: object) -> None:
+    gateway = FakeGateway(json_reply(status, body))
+    with pytest.raises(InsufficientQuotaError):
+        await call(make_client(gateway, is_async, max_retries=2), "midjourney_imagine", "a cat")
+    assert len(gateway.requests) == 1
+
+
+async def test_a_not_found_message_names_the_gateway_word(is_async: bool) -> None:
+    gateway = FakeGateway(json_reply(400, MJ_NOT_FOUND))
+    with pytest.raises(TaskNotFoundError) as info:
+        await call(make_client(gateway, is_async), "fetch_task", "42", kind="midjourney")
+    assert str(info.value).startswith("Task not found (HTTP 400, code 4): task_no_found — ")
+
+
 async def test_suno_quota_and_envelope_refusal(is_async: bool) -> None:
     gateway = FakeGateway(
         json_reply(403, SUNO_QUOTA),
@@ -309,3 +331,12 @@ async def test_the_key_never_reaches_a_task_error(is_async: bool) -> None:
         await call(make_client(gateway, is_async), "fetch_task", "42", kind="midjourney")
     assert TEST_KEY not in repr(info.value.body) + str(info.value)
     assert isinstance(info.value.response, httpx.Response)
+
+
+async def test_the_key_never_reaches_a_refusal_inside_http_200(is_async: bool) -> None:
+    body = {"code": 4, "description": f"bad header Authorization: Bearer {TEST_KEY}"}
+    gateway = FakeGateway(json_reply(200, body))
+    with pytest.raises(aimhub.BadRequestError) as info:
+        await call(make_client(gateway, is_async), "midjourney_imagine", "a cat")
+    error = info.value
+    assert TEST_KEY not in str(error) + error.raw_message + repr(error.body)
