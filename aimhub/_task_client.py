@@ -8,6 +8,7 @@ sleeping only.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -219,7 +220,7 @@ class TaskMethods:
                 else self.fetch_task(task, kind=kind, model=model, route=route)
             )  # fmt: skip
             while True:
-                plan.seen(current)
+                plan.seen_sync(current)
                 if current.done:
                     return plan.finish(current)
                 delay = plan.next_delay()
@@ -356,8 +357,8 @@ class AsyncTaskMethods:
         poll_interval: float | None = None, on_progress: _poll.ProgressCallback | None = None,
         progress_bar: bool = False, raise_on_failure: bool = True,
     ) -> Task:  # fmt: skip
-        """Async `AimhubClient.wait_task`; cancelling the awaiting task stops the polling (the
-        task itself goes on at the gateway)."""
+        """Async `AimhubClient.wait_task`; `on_progress` may be a coroutine function.
+        Cancelling the awaiting task stops the polling (the task goes on at the gateway)."""
         plan = _poll.PollPlan(timeout=timeout, poll_interval=poll_interval,
                               on_progress=on_progress, progress_bar=progress_bar,
                               raise_on_failure=raise_on_failure)  # fmt: skip
@@ -367,7 +368,9 @@ class AsyncTaskMethods:
                 else await self.fetch_task(task, kind=kind, model=model, route=route)
             )  # fmt: skip
             while True:
-                plan.seen(current)
+                reported = plan.seen(current)
+                if inspect.isawaitable(reported):
+                    await reported
                 if current.done:
                     return plan.finish(current)
                 delay = plan.next_delay()

@@ -7,6 +7,7 @@ sending and sleeping differ (aimhub/_task_client.py).
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import math
 import random
@@ -176,18 +177,30 @@ class PollPlan:
         self.polls += 1
         return min(base * (0.85 + 0.3 * jitter()), left)
 
-    def seen(self, task: Task) -> None:
-        """Report a fetched task when its status or progress changed."""
+    def seen(self, task: Task) -> Any:
+        """Report a fetched task when its status or progress changed; the callback's result
+        (the async client awaits it when it is awaitable)."""
         state = (task.status, task.progress, task.raw_status)
         if state == self._last:
-            return
+            return None
         self._last = state
         if self._bar is not None:
             self._bar.set_description(f"{task.kind.value} {task.id} {task.status.value}")
             target = 100.0 if task.status is TaskStatus.SUCCEEDED else (task.progress or 0.0)
             self._bar.update(max(target - self._bar.n, 0.0))
         if self.on_progress is not None:
-            self.on_progress(task)
+            return self.on_progress(task)
+        return None
+
+    def seen_sync(self, task: Task) -> None:
+        """`seen` for the sync client, which cannot run a coroutine callback."""
+        result = self.seen(task)
+        if inspect.isawaitable(result):
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()  # no "never awaited" warning on top of the error
+            msg = "on_progress returned an awaitable: use AsyncAimhubClient for an async callback"
+            raise ConfigurationError(msg)
 
     def finish(self, task: Task) -> Task:
         """The finished task, or its failure as `TaskFailedError`."""

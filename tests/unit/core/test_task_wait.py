@@ -51,6 +51,33 @@ async def test_waits_through_every_status_to_success(
     assert {r.method for r in gateway.requests} == {"GET"}  # polling never submits
 
 
+async def test_an_async_client_awaits_a_coroutine_callback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    install_clock(monkeypatch)
+    seen: list[float | None] = []
+
+    async def report(task: Task) -> None:
+        seen.append(task.progress)
+
+    gateway = FakeGateway(json_reply(200, mj_task("IN_PROGRESS", "40%")),
+                          json_reply(200, mj_task("SUCCESS", "100%")))  # fmt: skip
+    await call(make_client(gateway, True), "wait_task", QUEUED, on_progress=report)
+    assert seen == [None, 40.0, 100.0]
+
+
+def test_a_sync_client_refuses_a_coroutine_callback(monkeypatch: pytest.MonkeyPatch) -> None:
+    install_clock(monkeypatch)
+
+    async def report(task: Task) -> None:
+        return None
+
+    gateway = FakeGateway(json_reply(200, mj_task("SUCCESS", "100%")))
+    client = make_client(gateway, False)
+    with pytest.raises(aimhub.ConfigurationError, match="use AsyncAimhubClient"):
+        client.wait_task(QUEUED, on_progress=report)  # type: ignore[union-attr]
+
+
 async def test_jitter_spreads_the_delays(is_async: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     low = install_clock(monkeypatch, jitter=0.0)
     gateway = FakeGateway(json_reply(200, mj_task("IN_PROGRESS", "1%")),
