@@ -46,6 +46,7 @@ demo: $(DEMO_STAMP)
 	$(DEMO_VENV)/bin/python examples/langchain_demo.py
 	$(DEMO_VENV)/bin/python examples/langchain_rag.py
 	$(DEMO_VENV)/bin/python examples/llamaindex_demo.py
+	$(DEMO_VENV)/bin/python examples/tasks_demo.py
 	$(DEMO_VENV)/bin/python examples/langchain_media_agent.py
 	$(DEMO_VENV)/bin/python examples/llamaindex_media_agent.py
 	$(DEMO_VENV)/bin/python examples/probe_demo.py

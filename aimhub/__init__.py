@@ -43,6 +43,13 @@ if TYPE_CHECKING:
     from aimhub._normalize import ChatStreamAccumulator
     from aimhub._rerank import Reranker
     from aimhub._streaming import AsyncStream, Stream
+    from aimhub._task_errors import (
+        BannedPromptError,
+        TaskFailedError,
+        TaskNotFoundError,
+        TaskSubmitError,
+        TaskTimeoutError,
+    )
 
 # Every name is imported on first use, as pydantic and langchain-core do: `import aimhub` costs
 # httpx alone, and a name costs only the modules behind it (no asyncio or thread pools for
@@ -98,6 +105,16 @@ _EXPORTS = {
         ),
         "aimhub._exceptions",
     ),
+    **dict.fromkeys(
+        (
+            "BannedPromptError",
+            "TaskFailedError",
+            "TaskNotFoundError",
+            "TaskSubmitError",
+            "TaskTimeoutError",
+        ),
+        "aimhub._task_errors",
+    ),
 }
 
 
@@ -140,6 +157,7 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "BannedPromptError",
     "ByteStream",
     "ChatStreamAccumulator",
     "ClientConfig",
@@ -160,6 +178,10 @@ __all__ = [
     "Reranker",
     "SpeechAudio",
     "Stream",
+    "TaskFailedError",
+    "TaskNotFoundError",
+    "TaskSubmitError",
+    "TaskTimeoutError",
     "UnsupportedEndpointError",
     "__version__",
     "aiohttp_http_client",

@@ -17,8 +17,14 @@ from aimhub._constants import MAX_RETRY_AFTER, SECRET_QUERY_PARAMS
 from aimhub._deadline import CallClock, CallLimits
 from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._limiter import FREE_RETRIES, AdaptiveLimiter, Ticket, shared_limiter
-from aimhub._request import Endpoint, build_request, mask_secrets_in_httpx_logs, safe_url
-from aimhub._retry import RetryPolicy
+from aimhub._request import (
+    NOT_IDEMPOTENT,
+    Endpoint,
+    build_request,
+    mask_secrets_in_httpx_logs,
+    safe_url,
+)
+from aimhub._retry import RetryPolicy, provably_not_accepted
 from aimhub._validate import Capabilities, check_body
 from aimhub.types._base import ResponseModel
 
@@ -179,7 +185,18 @@ class BaseClient:
         A rejection explained by the limiter's window being too wide (other calls were in
         flight) is retried without using up `max_retries`, up to `FREE_RETRIES` times: the
         limiter has shrunk, so the next attempt is not the same bet again.
+
+        A request marked not idempotent (a charged task submit) is retried only when the
+        gateway provably did not take it.
         """
+        if request.extensions.get(NOT_IDEMPOTENT) and not provably_not_accepted(error):
+            self.limiter.release(ticket, error)
+            error.message += (
+                " [not retried: the gateway may have accepted this submit (a second one would "
+                "be charged again); look for the task before submitting again]"
+            )
+            error.args = (error.message,)
+            return None, attempt, free
         try:
             last = max(self.retry_policy.max_retries - 1, 0)
             gate = self.retry_policy.next_delay(min(attempt, last), error)

@@ -24,7 +24,7 @@ from aimhub._exceptions import (
     UnsupportedEndpointError,
     request_id_of,
 )
-from aimhub._request import Endpoint, build_request, is_json_response
+from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, Endpoint, build_request, is_json_response
 from aimhub.types._base import ResponseModel
 
 __all__ = ["Call", "FileInput", "Route", "Upload", "read_upload"]
@@ -44,11 +44,20 @@ class Route(Generic[R]):
         endpoint: method and path.
         multipart: whether the body is a multipart form (uploads) rather than JSON.
         missing_hint: the fix to add when a gateway answers that it lacks the route.
+        root: the path is under the server root, not the API root (`/mj/...`, `/suno/...` sit
+            beside `/v1`, docs/gateway-behaviour.md §14-§15).
+        idempotent: whether sending it twice is harmless. A task submit is not (each one is
+            charged): it is retried only when the gateway provably did not take it.
+        own_errors: the parser reads 2xx answers for errors itself (task routes: a failed
+            task's `error` object is its state, and Midjourney refuses with a `code`).
     """
 
     endpoint: Endpoint[R, Any]
     multipart: bool = False
     missing_hint: str = ""
+    root: bool = False
+    idempotent: bool = True
+    own_errors: bool = False
 
     @classmethod
     def make(
@@ -100,6 +109,22 @@ class Call(Generic[T]):
         timeout: float | httpx.Timeout | None = None,
     ) -> httpx.Request:
         """The exact request: the same headers, key and timeout rules as chat."""
+        request = self._build(config, extra_headers, timeout)
+        if self.route.root:
+            path = server_root_path(config.base_url) + self.route.endpoint.path
+            request.url = request.url.copy_with(path=path)
+        if not self.route.idempotent:
+            request.extensions[NOT_IDEMPOTENT] = True
+        if self.route.own_errors:
+            request.extensions[OWN_ERRORS] = True
+        return request
+
+    def _build(
+        self,
+        config: ClientConfig,
+        extra_headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout | None,
+    ) -> httpx.Request:
         endpoint = self.route.endpoint
         if not self.route.multipart:
             body = dict(self.fields) if endpoint.method != "GET" else None
@@ -119,6 +144,12 @@ class Call(Generic[T]):
             files=[(name, (u.filename, u.content, u.content_type)) for name, u in self.files],
             extensions=base.extensions,
         )
+
+
+def server_root_path(base_url: str) -> str:
+    """The path of the server root: the API root without its trailing `/v1`."""
+    path = httpx.URL(base_url).path.rstrip("/")
+    return path[: -len("/v1")] if path.endswith("/v1") else path
 
 
 #: Headers of the empty JSON-less request that the form's own replace (length, boundary).

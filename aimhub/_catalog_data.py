@@ -232,6 +232,7 @@ _WHISPER = MediaRules(
 )
 _AUDIO = _MEDIA.replace(family="audio", kind="audio")
 _MODERATION = _MEDIA.replace(family="moderation", kind="moderation")
+_TASK = _MEDIA.replace(family="task", kind="task")
 
 
 def _row(prefixes: str, base: ModelCapabilities, **changes: Any) -> CatalogRow:
@@ -557,6 +558,16 @@ BUILTIN_ROWS: tuple[CatalogRow, ...] = (
         ),
     ),
     _row("omni-moderation text-moderation", _MODERATION),
+    # --- Video tasks (docs/gateway-behaviour.md §16): which of the two route families -----------
+    # Kling, Luma, Runway, CogVideoX and Jimeng are relayed through new-api's task wrapper; Sora
+    # speaks the OpenAI video format.
+    _row(
+        "kling luma runway gen3 gen4 cogvideox jimeng hailuo minimax-video vidu",
+        _TASK,
+        family="video",
+        media=MediaRules(video_route="generations"),
+    ),
+    _row("sora", _TASK, family="video", media=MediaRules(video_route="openai")),
 )
 
 #: Traits a model-id suffix adds on top of its family (`claude-3-7-sonnet-thinking`).

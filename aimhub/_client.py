@@ -37,6 +37,7 @@ from aimhub._request import (
     transport_error,
 )
 from aimhub._streaming import AsyncStream, Stream
+from aimhub._task_client import AsyncTaskMethods, TaskMethods
 from aimhub._validate import Capabilities
 from aimhub.types import (
     ChatCompletion,
@@ -76,7 +77,7 @@ def _needs_body(response: httpx.Response, stream: bool) -> bool:
     return response.is_error or not stream or is_json_response(response)
 
 
-class AimhubClient(BaseClient, MediaMethods):
+class AimhubClient(BaseClient, MediaMethods, TaskMethods):
     """Synchronous client for an OpenAI-compatible aggregator gateway.
 
     ```python
@@ -400,7 +401,7 @@ class AimhubClient(BaseClient, MediaMethods):
         self.close()
 
 
-class AsyncAimhubClient(BaseClient, AsyncMediaMethods):
+class AsyncAimhubClient(BaseClient, AsyncMediaMethods, AsyncTaskMethods):
     """The async twin of `AimhubClient`: same arguments and methods, awaited.
 
     Args:

@@ -133,9 +133,15 @@ class APIError(AimhubError):
 
 
 class APIConnectionError(APIError):
-    """The gateway could not be reached or the connection broke."""
+    """The gateway could not be reached or the connection broke.
+
+    Attributes:
+        request_sent: False only when the connection was never made (refused, connect timeout,
+            no free pool slot), so the gateway provably did not get the request.
+    """
 
     label = "Connection error"
+    request_sent: bool = True
 
 
 class APITimeoutError(APIConnectionError):

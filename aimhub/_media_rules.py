@@ -47,6 +47,10 @@ class MediaRules:
     transcription_timestamps: bool = True
     audio_max_upload_bytes: int | None = None
 
+    #: The video route family (docs/gateway-behaviour.md §16): `generations` (new-api's task
+    #: wrapper, `/v1/video/generations`) or `openai` (`/v1/videos`); `None`: `generations`.
+    video_route: str | None = None
+
 
 def _refuse(model: str, what: str, fix: str) -> ConfigurationError:
     return ConfigurationError(f"model {model!r} {what}; {fix}")

@@ -104,6 +104,14 @@ RERANK: Endpoint[RerankResponse, RerankResponse] = Endpoint("POST", "/rerank", R
 MODELS: Endpoint[ModelList, ModelList] = Endpoint("GET", "/models", ModelList)
 
 
+#: Request extension marking a call that must not be sent twice (a charged task submit): the
+#: send loop retries it only when the gateway provably did not take it (`aimhub._retry`).
+NOT_IDEMPOTENT = "aimhub.not_idempotent"
+#: Request extension of a route whose 2xx answers the call's parser reads for errors itself: a
+#: failed video task carries an `error` object that is the task's state, not a failed request.
+OWN_ERRORS = "aimhub.own_errors"
+
+
 def build_request(
     config: ClientConfig,
     endpoint: Endpoint[Any, Any],
@@ -179,12 +187,22 @@ def transport_error(
             "total_timeout/first_token_timeout/idle_timeout) for long generations, or check the "
             "network."
         )
-        return APITimeoutError(message, request=request, partial_text=partial_text)
-    message = (
-        f"Connection error: the {what} ({detail}) — check base_url, "
-        "the network and any proxy between you and the gateway."
-    )
-    return APIConnectionError(message, request=request, partial_text=partial_text)
+        error: APIConnectionError = APITimeoutError(
+            message, request=request, partial_text=partial_text
+        )
+    else:
+        message = (
+            f"Connection error: the {what} ({detail}) — check base_url, "
+            "the network and any proxy between you and the gateway."
+        )
+        error = APIConnectionError(message, request=request, partial_text=partial_text)
+    if isinstance(exc, _BEFORE_SENDING):
+        error.request_sent = False
+    return error
+
+
+#: Failures that happen before a byte of the request leaves: the gateway never saw it.
+_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
 
 
 def check_response(response: httpx.Response, *, stream: bool) -> APIError | None:
@@ -199,6 +217,8 @@ def check_response(response: httpx.Response, *, stream: bool) -> APIError | None
             status, decode_body(response), request=response.request, response=response
         )
     if stream and not is_json_response(response):
+        return None
+    if response.request.extensions.get(OWN_ERRORS):
         return None
     content = response.content
     if len(content) >= _PARSE_ONCE_BYTES:

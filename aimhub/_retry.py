@@ -16,12 +16,13 @@ from aimhub._exceptions import (
     ModelNotAvailableError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitError,
     effective_status,
     error_info,
     parse_retry_after,
 )
 
-__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after"]
+__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after", "provably_not_accepted"]
 
 # Retrying these can never succeed, whatever status the gateway chose
 # (docs/gateway-behaviour.md §2.3).
@@ -46,6 +47,18 @@ def is_retryable(error: APIError) -> bool:
         status = effective_status(error.status_code, error_info(error.body))
         return status in _RETRY_STATUSES or (status >= 500 and status not in _NO_RETRY_5XX)
     return isinstance(error, APIConnectionError)
+
+
+def provably_not_accepted(error: APIError) -> bool:
+    """Whether the gateway certainly did not take the request, so sending it again cannot
+    duplicate it: the connection was never made, or the gateway answered 429 (it rejects
+    before relaying). Anything else (a 5xx, a broken read, a timeout) may follow an accepted
+    request."""
+    if isinstance(error, APIConnectionError):
+        return not error.request_sent
+    if isinstance(error, RateLimitError):
+        return True
+    return isinstance(error, APIStatusError) and error.status_code == 429
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,13 @@ if TYPE_CHECKING:
         take_request_options,
         warn_cache_control_dropped,
     )
+    from aimhub._task_agent import (
+        TOOL_WAIT_TIMEOUT,
+        asettle_task,
+        describe_task,
+        pick_button,
+        settle_task,
+    )
     from aimhub._toolcalls import ParsedToolCall
     from aimhub._validate import check_model, check_parameters
     from aimhub.types import ChatCompletion
@@ -92,6 +99,11 @@ _EXPORTS = {
     "structured_method": "aimhub._shaping",
     "take_request_options": "aimhub._shaping",
     "warn_cache_control_dropped": "aimhub._shaping",
+    "TOOL_WAIT_TIMEOUT": "aimhub._task_agent",
+    "asettle_task": "aimhub._task_agent",
+    "describe_task": "aimhub._task_agent",
+    "pick_button": "aimhub._task_agent",
+    "settle_task": "aimhub._task_agent",
     "ParsedToolCall": "aimhub._toolcalls",
     "check_model": "aimhub._validate",
     "check_parameters": "aimhub._validate",
@@ -120,6 +132,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "SECRET_HEADERS",
     "SECRET_QUERY_PARAMS",
+    "TOOL_WAIT_TIMEOUT",
     "AimhubClient",
     "AimhubParameterWarning",
     "AsyncAimhubClient",
@@ -140,6 +153,7 @@ __all__ = [
     "Reranker",
     "ShapedRequest",
     "StreamSummary",
+    "asettle_task",
     "capabilities_for",
     "check_model",
     "check_parameters",
@@ -147,9 +161,12 @@ __all__ = [
     "describe_images",
     "describe_moderation",
     "describe_speech",
+    "describe_task",
     "media_part",
     "normalize_completion",
+    "pick_button",
     "resolve_audio_path",
+    "settle_task",
     "shape_chat_request",
     "structured_method",
     "take_request_options",

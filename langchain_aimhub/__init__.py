@@ -10,6 +10,12 @@ if TYPE_CHECKING:
     from langchain_aimhub.embeddings import AimhubEmbeddings
     from langchain_aimhub.parsers import AimhubAudioParser
     from langchain_aimhub.rerank import AimhubRerank
+    from langchain_aimhub.task_tools import (
+        AimhubCheckTaskTool,
+        AimhubMidjourneyTool,
+        AimhubMusicTool,
+        AimhubVideoTool,
+    )
     from langchain_aimhub.tools import (
         AimhubImageTool,
         AimhubModerationTool,
@@ -34,6 +40,10 @@ _EXPORTS = {
         ),
         "langchain_aimhub.tools",
     ),
+    **dict.fromkeys(
+        ("AimhubCheckTaskTool", "AimhubMidjourneyTool", "AimhubMusicTool", "AimhubVideoTool"),
+        "langchain_aimhub.task_tools",
+    ),
 }
 
 
@@ -46,13 +56,17 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AimhubAudioParser",
+    "AimhubCheckTaskTool",
     "AimhubEmbeddings",
     "AimhubImageTool",
+    "AimhubMidjourneyTool",
     "AimhubModerationTool",
+    "AimhubMusicTool",
     "AimhubRerank",
     "AimhubSpeechTool",
     "AimhubToolkit",
     "AimhubTranscriptionTool",
+    "AimhubVideoTool",
     "ChatAimhub",
     "__version__",
 ]

@@ -91,6 +91,26 @@ class AimhubEmbeddingBatchError(aimhub.EmbeddingBatchError, lc.ModelAPIError):
     """`aimhub.EmbeddingBatchError` that is also LangChain's `ModelAPIError`."""
 
 
+class AimhubTaskNotFoundError(aimhub.TaskNotFoundError, lc.ModelNotFoundError):
+    """`aimhub.TaskNotFoundError` that is also LangChain's `ModelNotFoundError`."""
+
+
+class AimhubTaskSubmitError(aimhub.TaskSubmitError, lc.ModelInvalidRequestError):
+    """`aimhub.TaskSubmitError` that is also LangChain's `ModelInvalidRequestError`."""
+
+
+class AimhubBannedPromptError(aimhub.BannedPromptError, lc.ModelInvalidRequestError):
+    """`aimhub.BannedPromptError` that is also LangChain's `ModelInvalidRequestError`."""
+
+
+class AimhubTaskFailedError(aimhub.TaskFailedError, lc.ModelAPIError):
+    """`aimhub.TaskFailedError` that is also LangChain's `ModelAPIError`."""
+
+
+class AimhubTaskTimeoutError(aimhub.TaskTimeoutError, lc.ModelTimeoutError):
+    """`aimhub.TaskTimeoutError` that is also LangChain's `ModelTimeoutError`."""
+
+
 #: Every aimhub API error class and its bridged class (a test checks none is missing).
 _BRIDGE: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {
     aimhub.APIConnectionError: AimhubAPIConnectionError,
@@ -111,6 +131,11 @@ _BRIDGE: dict[type[aimhub.AimhubError], type[aimhub.AimhubError]] = {
     aimhub.APIStreamError: AimhubAPIStreamError,
     EmbeddingCountError: AimhubEmbeddingCountError,
     aimhub.EmbeddingBatchError: AimhubEmbeddingBatchError,
+    aimhub.TaskNotFoundError: AimhubTaskNotFoundError,
+    aimhub.TaskSubmitError: AimhubTaskSubmitError,
+    aimhub.BannedPromptError: AimhubBannedPromptError,
+    aimhub.TaskFailedError: AimhubTaskFailedError,
+    aimhub.TaskTimeoutError: AimhubTaskTimeoutError,
 }
 
 

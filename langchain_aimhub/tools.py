@@ -18,6 +18,7 @@ from aimhub.adapter import (
     API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_MAX_RETRIES,
+    TOOL_WAIT_TIMEOUT,
     describe_images,
     describe_moderation,
     describe_speech,
@@ -308,11 +309,27 @@ class AimhubToolkit(_Connection, BaseToolkit):
     """Where the image and speech tools write their files (none: artifacts only)."""
     root_dir: str | None = None
     """The only folder the transcription tool may read from (none: any path)."""
+    tasks: bool = False
+    """Also the task tools: Midjourney, music (Suno), video and check-task."""
+    midjourney_mode: str | None = None
+    music_model: str | None = None
+    video_model: str = "kling-v1"
+    task_wait_timeout: float = TOOL_WAIT_TIMEOUT
+    """The longest a task tool waits before answering with the task id to check later."""
 
     def get_tools(self) -> list[BaseTool]:
         """`AimhubImageTool`, `AimhubSpeechTool`, `AimhubTranscriptionTool`,
-        `AimhubModerationTool`."""
+        `AimhubModerationTool`; with `tasks=True` also `AimhubMidjourneyTool`,
+        `AimhubMusicTool`, `AimhubVideoTool` and `AimhubCheckTaskTool`."""
         connection = {name: getattr(self, name) for name in _Connection.model_fields}
+        extra: list[BaseTool] = []
+        if self.tasks:
+            from langchain_aimhub.task_tools import task_tools
+
+            extra = task_tools(
+                connection, midjourney_mode=self.midjourney_mode, music_model=self.music_model,
+                video_model=self.video_model, wait_timeout=self.task_wait_timeout,
+            )  # fmt: skip
         return [
             AimhubImageTool(**connection, model=self.image_model, save_dir=self.save_dir),
             AimhubSpeechTool(
@@ -322,4 +339,5 @@ class AimhubToolkit(_Connection, BaseToolkit):
                 **connection, model=self.transcription_model, root_dir=self.root_dir
             ),
             AimhubModerationTool(**connection, model=self.moderation_model),
+            *extra,
         ]

@@ -112,6 +112,7 @@ class Aimhub(ConnectionFields, FunctionCallingLLM):
     audio_input: bool | None = Field(default=None, description="Takes audio; catalogue default.")
     pdf_input: bool | None = Field(default=None, description="Takes PDFs; catalogue default.")
     video_input: bool | None = Field(default=None, description="Takes video; catalogue default.")
+
     def _check(self) -> None:
         check_model(self.model)
 

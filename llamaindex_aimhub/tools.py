@@ -12,12 +12,14 @@ from pydantic import SecretStr
 
 from aimhub import AimhubClient, AsyncAimhubClient, SpeechAudio
 from aimhub.adapter import (
+    TOOL_WAIT_TIMEOUT,
     describe_images,
     describe_moderation,
     describe_speech,
     resolve_audio_path,
 )
 from aimhub.types import Balance
+from llamaindex_aimhub._task_spec import TASK_FUNCTIONS, TaskFunctions
 
 __all__ = ["AimhubToolResult", "AimhubToolSpec"]
 
@@ -43,7 +45,7 @@ def _describe_balance(balance: Balance) -> str:
     )
 
 
-class AimhubToolSpec(BaseToolSpec):
+class AimhubToolSpec(TaskFunctions, BaseToolSpec):
     """The gateway's non-chat models as tools for `FunctionAgent` / `AgentWorkflow`.
 
     ```python
@@ -60,6 +62,9 @@ class AimhubToolSpec(BaseToolSpec):
         save_dir: where images and speech are written (the text names the files); without it
             images are named by URL and audio stays in the result's artifact.
         root_dir: the only folder `transcribe_audio` may read from (none: any path).
+        tasks: also `midjourney`, `make_music`, `make_video` and `check_task` (each waits at
+            most `task_wait_timeout` seconds, then answers with the task id to check later).
+        midjourney_mode, music_model, video_model: the task functions' speed mode and models.
         api_key, base_url, timeout, max_retries, default_headers: the gateway connection.
         http_client, async_http_client: httpx clients to send with; not closed by us.
     """
@@ -82,6 +87,11 @@ class AimhubToolSpec(BaseToolSpec):
         moderation_model: str | None = None,
         save_dir: str | Path | None = None,
         root_dir: str | Path | None = None,
+        tasks: bool = False,
+        midjourney_mode: str | None = None,
+        music_model: str | None = None,
+        video_model: str = "kling-v1",
+        task_wait_timeout: float = TOOL_WAIT_TIMEOUT,
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
         timeout: float | None = None,
@@ -97,6 +107,12 @@ class AimhubToolSpec(BaseToolSpec):
         self.moderation_model = moderation_model
         self.save_dir = Path(save_dir) if save_dir is not None else None
         self.root_dir = str(root_dir) if root_dir is not None else None
+        self.midjourney_mode = midjourney_mode
+        self.music_model = music_model
+        self.video_model = video_model
+        self.task_wait_timeout = task_wait_timeout
+        if tasks:  # per instance: the class list stays the media tools
+            self.spec_functions = [*type(self).spec_functions, *TASK_FUNCTIONS]
         options: dict[str, Any] = {
             "api_key": api_key,
             "base_url": base_url,

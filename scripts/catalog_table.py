@@ -57,8 +57,9 @@ def _row(prefixes: tuple[str, ...], caps: ModelCapabilities) -> str:
     return "| " + " | ".join([models, *cells]) + " |"
 
 
-#: Image, audio and moderation rows have none of the table's columns: docs/media.md lists them.
-_MEDIA_KINDS = frozenset({"image", "audio", "moderation"})
+#: Image, audio, moderation and task rows have none of the table's columns: docs/media.md and
+#: docs/tasks.md list them.
+_MEDIA_KINDS = frozenset({"image", "audio", "moderation", "task"})
 
 
 def render() -> str:

@@ -40,6 +40,18 @@ def test_core_public_names_are_pinned() -> None:
         assert hasattr(aimhub, name), name
 
 
+def test_core_task_names_are_pinned() -> None:
+    errors = {"BannedPromptError", "TaskFailedError", "TaskNotFoundError", "TaskSubmitError",
+              "TaskTimeoutError"}  # fmt: skip
+    assert errors <= set(aimhub.__all__)
+    assert {"Task", "TaskButton", "TaskKind", "TaskStatus"} <= set(aimhub.types.__all__)
+    for method in ("midjourney_imagine", "midjourney_action", "midjourney_blend",
+                   "midjourney_describe", "midjourney_modal", "suno_music", "suno_lyrics",
+                   "generate_video", "fetch_task", "fetch_tasks", "wait_task"):  # fmt: skip
+        assert callable(getattr(aimhub.AimhubClient, method))
+        assert callable(getattr(aimhub.AsyncAimhubClient, method))
+
+
 def test_core_media_names_are_pinned() -> None:
     media = {"AsyncByteStream", "ByteStream", "MediaRules", "SpeechAudio"}
     assert media <= set(aimhub.__all__)
@@ -54,13 +66,17 @@ def test_core_media_names_are_pinned() -> None:
             "langchain_aimhub",
             [
                 "AimhubAudioParser",
+                "AimhubCheckTaskTool",
                 "AimhubEmbeddings",
                 "AimhubImageTool",
+                "AimhubMidjourneyTool",
                 "AimhubModerationTool",
+                "AimhubMusicTool",
                 "AimhubRerank",
                 "AimhubSpeechTool",
                 "AimhubToolkit",
                 "AimhubTranscriptionTool",
+                "AimhubVideoTool",
                 "ChatAimhub",
             ],
         ),

@@ -17,6 +17,7 @@ from aimhub.types.images import Image, ImagesResponse
 from aimhub.types.models import Model, ModelList
 from aimhub.types.moderation import ModerationResponse, ModerationResult
 from aimhub.types.rerank import RerankResponse, RerankResult
+from aimhub.types.tasks import Task, TaskButton, TaskKind, TaskStatus
 from aimhub.types.usage import CompletionTokensDetails, PromptTokensDetails, Usage
 
 __all__ = [
@@ -43,6 +44,10 @@ __all__ = [
     "PromptTokensDetails",
     "RerankResponse",
     "RerankResult",
+    "Task",
+    "TaskButton",
+    "TaskKind",
+    "TaskStatus",
     "ToolCall",
     "Transcription",
     "TranscriptionSegment",

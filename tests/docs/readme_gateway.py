@@ -69,6 +69,7 @@ class ReadmeGateway:
     def __init__(self) -> None:
         self.chat = ScriptedGateway()
         self.log: list[tuple[str, str]] = []
+        self.mj_tasks = 0
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.log.append((request.method, request.url.path))
@@ -95,12 +96,42 @@ class ReadmeGateway:
             inputs = json.loads(request.content)["input"]
             texts = [inputs] if isinstance(inputs, str) else inputs
             return httpx.Response(200, json=_moderation(texts))
+        if path.startswith("/mj/"):
+            return self._midjourney(request)
         if path.endswith("/dashboard/billing/subscription"):
             subscription = {"object": "billing_subscription", "hard_limit_usd": 25.0}
             return httpx.Response(200, json=subscription)
         if "/dashboard/billing/usage" in path:
             return httpx.Response(200, json={"object": "list", "total_usage": 750.0})
         return self.chat(request)
+
+
+    def _midjourney(self, request: httpx.Request) -> httpx.Response:
+        """midjourney-proxy as new-api relays it (docs/gateway-behaviour.md §14): a submit
+        answers `code: 1` and the task id; a fetch of a finished task has its image, buttons."""
+        path = request.url.path
+        if path.startswith("/mj/submit/"):
+            self.mj_tasks += 1
+            task_id = f"17122054913{self.mj_tasks:02d}"
+            accepted = {"code": 1, "description": "提交成功", "result": task_id}
+            return httpx.Response(200, json=accepted)
+        task_id = path.split("/")[3]
+        buttons = [
+            {"customId": f"MJ::JOB::upsample::{i}::abc", "label": f"U{i}", "emoji": "", "type": 2}
+            for i in range(1, 5)
+        ]
+        return httpx.Response(
+            200,
+            json={
+                "id": task_id,
+                "action": "IMAGINE" if task_id.endswith("01") else "UPSCALE",
+                "status": "SUCCESS",
+                "progress": "100%",
+                "imageUrl": f"https://gateway.aimhub.test/mj/image/{task_id}",
+                "failReason": "",
+                "buttons": buttons if task_id.endswith("01") else [],
+            },
+        )
 
 
 @contextmanager
