@@ -1,5 +1,5 @@
-"""The `aimhub` command line: `models`, `probe`, `chat`, `embed`, `balance`, `image`, `speak`
-(needs the `cli` extra).
+"""The `aimhub` command line: `models`, `probe`, `chat`, `embed`, `balance`, `image`, `speak`,
+`task` (needs the `cli` extra).
 
 Importing this package costs nothing: typer and rich load only when `main()` runs, so a missing
 extra is a one-line message naming the install that fixes it, not an ImportError.

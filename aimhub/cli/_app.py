@@ -19,6 +19,7 @@ from aimhub.cli._context import Settings, errors_as_exit, settings, stdout
 from aimhub.cli._media_cmd import balance, image, speak
 from aimhub.cli._probe import kind_of
 from aimhub.cli._probe_cmd import probe
+from aimhub.cli._task_cmd import task_app
 
 app = typer.Typer(
     name="aimhub",
@@ -32,6 +33,7 @@ app.command(no_args_is_help=True)(probe)
 app.command()(balance)
 app.command(no_args_is_help=True)(image)
 app.command(no_args_is_help=True)(speak)
+app.add_typer(task_app, name="task")
 
 #: `--capability` names and the catalogue record each one reads.
 CAPABILITY_NAMES: dict[str, Any] = {
