@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         completion_usage,
         normalize_completion,
     )
+    from aimhub._options import move_unknown_options
     from aimhub._rerank import RankedDocument, Reranker
     from aimhub._shaping import (
         AimhubParameterWarning,
@@ -84,6 +85,7 @@ _EXPORTS = {
     "describe_moderation": "aimhub._media_text",
     "describe_speech": "aimhub._media_text",
     "resolve_audio_path": "aimhub._media_text",
+    "move_unknown_options": "aimhub._options",
     "ChatDelta": "aimhub._normalize",
     "ChatStreamAccumulator": "aimhub._normalize",
     "NormalizedChoice": "aimhub._normalize",
@@ -163,6 +165,7 @@ __all__ = [
     "describe_speech",
     "describe_task",
     "media_part",
+    "move_unknown_options",
     "normalize_completion",
     "pick_button",
     "resolve_audio_path",

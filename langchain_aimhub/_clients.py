@@ -10,8 +10,6 @@ same set.
 
 from __future__ import annotations
 
-import difflib
-import warnings
 from typing import Any
 
 import httpx
@@ -34,8 +32,8 @@ from aimhub.adapter import (
     SECRET_QUERY_PARAMS,
     AimhubClient,
     AsyncAimhubClient,
-    ConfigurationError,
     HoldsClients,
+    move_unknown_options,
 )
 
 
@@ -98,7 +96,7 @@ class ConnectionFields(HoldsClients, CallBounds):
     _async_client: AsyncAimhubClient = PrivateAttr()
 
     def __init__(self, **data: Any) -> None:
-        super().__init__(**_unknown_to_model_kwargs(type(self), data))
+        super().__init__(**move_unknown_options(type(self), data, "model_kwargs"))
         # Not pydantic validators: an error raised in one carries the whole input, key
         # included, in `ValidationError.errors()`; raised here, it names only the bad field.
         self._check()
@@ -110,45 +108,6 @@ class ConnectionFields(HoldsClients, CallBounds):
     @field_serializer("default_headers", "default_query")
     def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
         return masked_credentials(values)
-
-
-def _unknown_to_model_kwargs(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
-    known = accepted_names(cls)
-    unknown = [k for k in values if k not in known]
-    if not unknown:
-        return values
-    values = dict(values)
-    extra = dict(values.get("model_kwargs") or {})
-    for name in unknown:
-        if name in extra:
-            msg = f"{name!r} was given both as an argument and in model_kwargs; keep one"
-            raise ConfigurationError(msg)
-        close = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        warnings.warn(
-            f"{name!r} is not a {cls.__name__} parameter{hint}; it was moved to "
-            "model_kwargs and is sent as a request field.",
-            UserWarning,
-            stacklevel=4,
-        )
-        extra[name] = values.pop(name)
-    values["model_kwargs"] = extra
-    return values
-
-
-def accepted_names(cls: type[BaseModel]) -> set[str]:
-    """Every field name and alias a pydantic class accepts."""
-    names: set[str] = set()
-    for name, info in cls.model_fields.items():
-        names.add(name)
-        if info.alias:
-            names.add(info.alias)
-        alias = info.validation_alias
-        if isinstance(alias, str):
-            names.add(alias)
-        elif isinstance(alias, AliasChoices):
-            names.update(c for c in alias.choices if isinstance(c, str))
-    return names
 
 
 def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:

@@ -9,15 +9,18 @@ same names as the LangChain classes: `api_key`, `api_base` (or `base_url`), `tim
 
 from __future__ import annotations
 
-import difflib
-import warnings
 from typing import Any
 
 import httpx
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
-from pydantic import model_validator as _model_validator
 
-from aimhub.adapter import DEFAULT_MAX_RETRIES, AimhubClient, AsyncAimhubClient, HoldsClients
+from aimhub.adapter import (
+    DEFAULT_MAX_RETRIES,
+    AimhubClient,
+    AsyncAimhubClient,
+    HoldsClients,
+    move_unknown_options,
+)
 
 
 class ConnectionFields(HoldsClients, BaseModel):
@@ -98,6 +101,8 @@ class ConnectionFields(HoldsClients, BaseModel):
     _async_client: AsyncAimhubClient = PrivateAttr()
 
     def __init__(self, **data: Any) -> None:
+        # `class_name` is what LlamaIndex's own `to_dict()` writes beside the fields.
+        data = move_unknown_options(type(self), data, "additional_kwargs", {"class_name"})
         super().__init__(**data)
         # Not validators: a missing key then raises aimhub's own `ConfigurationError` (naming
         # AIMHUB_API_KEY) rather than a pydantic `ValidationError`, and an error raised in an
@@ -123,42 +128,3 @@ class ConnectionFields(HoldsClients, BaseModel):
         }
         self._client = AimhubClient(**options, http_client=self.http_client)
         self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
-
-    @_model_validator(mode="before")
-    @classmethod
-    def _unknown_to_additional_kwargs(cls, values: Any) -> Any:
-        if not isinstance(values, dict):
-            return values
-        known = accepted_names(cls) | {"class_name"}
-        unknown = [k for k in values if k not in known]
-        if not unknown:
-            return values
-        values = dict(values)
-        extra = dict(values.get("additional_kwargs") or {})
-        for name in unknown:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            warnings.warn(
-                f"{name!r} is not a {cls.__name__} parameter{hint}; it was moved to "
-                "additional_kwargs and is sent as a request field.",
-                UserWarning,
-                stacklevel=4,
-            )
-            extra[name] = values.pop(name)
-        values["additional_kwargs"] = extra
-        return values
-
-
-def accepted_names(cls: type[BaseModel]) -> set[str]:
-    """Every field name and alias a pydantic class accepts."""
-    names: set[str] = set()
-    for name, info in cls.model_fields.items():
-        names.add(name)
-        if info.alias:
-            names.add(info.alias)
-        alias = info.validation_alias
-        if isinstance(alias, str):
-            names.add(alias)
-        elif isinstance(alias, AliasChoices):
-            names.update(c for c in alias.choices if isinstance(c, str))
-    return names

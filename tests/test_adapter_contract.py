@@ -51,6 +51,7 @@ CONTRACT = {
     "describe_speech",
     "describe_task",
     "media_part",
+    "move_unknown_options",
     "normalize_completion",
     "pick_button",
     "resolve_audio_path",
