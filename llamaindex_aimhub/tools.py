@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from llama_index.core.tools import FunctionTool
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
+from llama_index.core.tools.types import ToolMetadata
 from pydantic import SecretStr
 
 from aimhub import AimhubClient, AsyncAimhubClient, SpeechAudio
@@ -123,6 +126,26 @@ class AimhubToolSpec(TaskFunctions, BaseToolSpec):
         self._client = AimhubClient(**options, http_client=http_client)
         self._async_client = AsyncAimhubClient(**options, http_client=async_http_client)
         self._spoken = 0
+
+    def to_tool_list(
+        self,
+        spec_functions: list[SPEC_FUNCTION_TYPE] | None = None,
+        func_to_metadata_mapping: dict[str, ToolMetadata] | None = None,
+    ) -> list[FunctionTool]:
+        """LlamaIndex's tools, with each docstring dedented in its description.
+
+        LlamaIndex copies the raw docstring; Python 3.13 strips docstring indentation at compile
+        time and older Pythons do not, so the model would read a different prompt per Python.
+        """
+        tools = super().to_tool_list(spec_functions, func_to_metadata_mapping)
+        for tool in tools:
+            function = getattr(self, tool.metadata.name or "", None)
+            doc = (getattr(function, "__doc__", None) or "").strip()
+            if doc and doc in tool.metadata.description:
+                tool.metadata.description = tool.metadata.description.replace(
+                    doc, inspect.cleandoc(doc)
+                )
+        return tools
 
     def __repr__(self) -> str:
         return f"AimhubToolSpec(base_url={self._client.base_url!r})"
