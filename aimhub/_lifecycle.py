@@ -7,9 +7,12 @@ on leaving `with`, `aclose()` on leaving `async with`. One mixin, so the four me
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
+
+if TYPE_CHECKING:
+    from aimhub._client import AimhubClient, AsyncAimhubClient
 
 
 class HoldsClients:
@@ -48,3 +51,17 @@ class HoldsClients:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def client_pair(
+    *, http_client: Any = None, async_http_client: Any = None, **options: Any
+) -> tuple[AimhubClient, AsyncAimhubClient]:
+    """The sync and async core clients of one connection (same options, each its own pool)."""
+    # Imported on call: the adapters' base classes import this module for HoldsClients, and
+    # that must not load httpx and the clients before one is built.
+    from aimhub._client import AimhubClient, AsyncAimhubClient
+
+    return (
+        AimhubClient(**options, http_client=http_client),
+        AsyncAimhubClient(**options, http_client=async_http_client),
+    )

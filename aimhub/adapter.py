@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from aimhub._content import MediaBlock, MediaKind, media_part
     from aimhub._embeddings import DEFAULT_EMBEDDING_CONCURRENCY, Embedder
     from aimhub._exceptions import ConfigurationError, EmbeddingCountError
-    from aimhub._lifecycle import HoldsClients
+    from aimhub._lifecycle import HoldsClients, client_pair
     from aimhub._media_text import (
         describe_images,
         describe_moderation,
@@ -80,6 +80,7 @@ _EXPORTS = {
     "Embedder": "aimhub._embeddings",
     "ConfigurationError": "aimhub._exceptions",
     "HoldsClients": "aimhub._lifecycle",
+    "client_pair": "aimhub._lifecycle",
     "EmbeddingCountError": "aimhub._exceptions",
     "describe_images": "aimhub._media_text",
     "describe_moderation": "aimhub._media_text",
@@ -159,6 +160,7 @@ __all__ = [
     "capabilities_for",
     "check_model",
     "check_parameters",
+    "client_pair",
     "completion_usage",
     "describe_images",
     "describe_moderation",

@@ -33,6 +33,7 @@ from aimhub.adapter import (
     AimhubClient,
     AsyncAimhubClient,
     HoldsClients,
+    client_pair,
     move_unknown_options,
 )
 
@@ -125,9 +126,8 @@ def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:
         "idle_timeout": fields.idle_timeout,
         "max_retry_after": fields.max_retry_after,
     }
-    return (
-        AimhubClient(**options, http_client=fields.http_client),
-        AsyncAimhubClient(**options, http_client=fields.http_async_client),
+    return client_pair(
+        **options, http_client=fields.http_client, async_http_client=fields.http_async_client
     )
 
 

@@ -19,6 +19,7 @@ from aimhub.adapter import (
     AimhubClient,
     AsyncAimhubClient,
     HoldsClients,
+    client_pair,
     move_unknown_options,
 )
 
@@ -126,5 +127,6 @@ class ConnectionFields(HoldsClients, BaseModel):
             "idle_timeout": self.idle_timeout,
             "max_retry_after": self.max_retry_after,
         }
-        self._client = AimhubClient(**options, http_client=self.http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=self.async_http_client)
+        self._client, self._async_client = client_pair(
+            **options, http_client=self.http_client, async_http_client=self.async_http_client
+        )

@@ -10,7 +10,7 @@ from llama_index.core.readers.base import BaseReader
 from llama_index.core.schema import Document
 from pydantic import SecretStr
 
-from aimhub import AimhubClient, AsyncAimhubClient
+from aimhub.adapter import client_pair
 from aimhub.types import Transcription
 
 __all__ = ["AimhubAudioReader"]
@@ -60,8 +60,9 @@ class AimhubAudioReader(BaseReader):
             "max_retries": max_retries,
             "default_headers": default_headers,
         }
-        self._client = AimhubClient(**options, http_client=http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=async_http_client)
+        self._client, self._async_client = client_pair(
+            **options, http_client=http_client, async_http_client=async_http_client
+        )
 
     def _options(self) -> dict[str, Any]:
         return {

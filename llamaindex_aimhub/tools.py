@@ -13,9 +13,10 @@ from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSp
 from llama_index.core.tools.types import ToolMetadata
 from pydantic import SecretStr
 
-from aimhub import AimhubClient, AsyncAimhubClient, SpeechAudio
+from aimhub import SpeechAudio
 from aimhub.adapter import (
     TOOL_WAIT_TIMEOUT,
+    client_pair,
     describe_images,
     describe_moderation,
     describe_speech,
@@ -123,8 +124,9 @@ class AimhubToolSpec(TaskFunctions, BaseToolSpec):
             "max_retries": max_retries,
             "default_headers": default_headers,
         }
-        self._client = AimhubClient(**options, http_client=http_client)
-        self._async_client = AsyncAimhubClient(**options, http_client=async_http_client)
+        self._client, self._async_client = client_pair(
+            **options, http_client=http_client, async_http_client=async_http_client
+        )
         self._spoken = 0
 
     def to_tool_list(

@@ -44,6 +44,7 @@ CONTRACT = {
     "asettle_task",
     "capabilities_for",
     "check_model",
+    "client_pair",
     "check_parameters",
     "completion_usage",
     "describe_images",
