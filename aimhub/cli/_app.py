@@ -122,6 +122,8 @@ def models(
                 "family": caps.family,
                 "kind": caps.kind,
                 "context_window": caps.context_window,
+                # Vector size of an embedding model (catalogue, or what `probe` measured).
+                "dimensions": caps.embedding_dimensions if caps.kind == "embedding" else None,
                 "capabilities": capability_names(caps),
                 "endpoint_types": list(entry.supported_endpoint_types),
             }
@@ -131,11 +133,12 @@ def models(
         return
     table = Table("model", "family", "kind", "context", "capabilities", "endpoints", "owned by")
     for row in rows:
+        dims = f" · {row['dimensions']:,}-d" if row["dimensions"] else ""
         table.add_row(
             row["id"],
             row["family"],
             row["kind"],
-            f"{row['context_window']:,}",
+            f"{row['context_window']:,}{dims}",
             ", ".join(row["capabilities"]),
             ", ".join(row["endpoint_types"]),
             row["owned_by"] or "",

@@ -33,6 +33,7 @@ def test_models_json(runner: CliRunner, gateway: Install) -> None:
         "family",
         "kind",
         "context_window",
+        "dimensions",
         "capabilities",
         "endpoint_types",
     }
@@ -41,6 +42,7 @@ def test_models_json(runner: CliRunner, gateway: Install) -> None:
     assert {"tools", "vision"} <= set(gpt["capabilities"])
     assert rows[3]["kind"] == "embedding"
     assert rows[3]["endpoint_types"] == ["embeddings"]
+    assert (gpt["dimensions"], rows[3]["dimensions"]) == (None, 1_536)
     assert fake.paths() == ["/v1/models"]
 
 
