@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel
@@ -31,6 +31,25 @@ def accepted_names(cls: type[BaseModel]) -> set[str]:
         elif isinstance(alias, AliasChoices):
             names.update(c for c in alias.choices if isinstance(c, str))
     return names
+
+
+def check_known_options(cls: type[BaseModel], values: Mapping[str, Any], owner: str) -> None:
+    """Raise `TypeError` for any name in `values` that `cls` does not accept, naming the closest
+    known option; for classes that take the connection as `**options` and have nowhere to move
+    an unknown one. The values are never echoed: one of them may be the key."""
+    known = accepted_names(cls)
+    unknown = sorted(k for k in values if k not in known)
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    msg = (
+        f"{owner}() got unknown connection option(s) {', '.join(hints)}; it takes "
+        f"{', '.join(sorted(cls.model_fields))}"
+    )
+    raise TypeError(msg)
 
 
 def move_unknown_options(

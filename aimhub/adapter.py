@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         completion_usage,
         normalize_completion,
     )
-    from aimhub._options import move_unknown_options
+    from aimhub._options import check_known_options, move_unknown_options
     from aimhub._rerank import RankedDocument, Reranker
     from aimhub._shaping import (
         AimhubParameterWarning,
@@ -86,6 +86,7 @@ _EXPORTS = {
     "describe_moderation": "aimhub._media_text",
     "describe_speech": "aimhub._media_text",
     "resolve_audio_path": "aimhub._media_text",
+    "check_known_options": "aimhub._options",
     "move_unknown_options": "aimhub._options",
     "ChatDelta": "aimhub._normalize",
     "ChatStreamAccumulator": "aimhub._normalize",
@@ -158,6 +159,7 @@ __all__ = [
     "StreamSummary",
     "asettle_task",
     "capabilities_for",
+    "check_known_options",
     "check_model",
     "check_parameters",
     "client_pair",

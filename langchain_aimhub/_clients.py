@@ -4,8 +4,9 @@
 the same names: `api_key`, `base_url` (or `api_base`), `timeout` (or `request_timeout`),
 `max_retries`, `default_headers`, `default_query`, `http_client` and `http_async_client` (or
 LlamaIndex's spelling `async_http_client`), and the call bounds `total_timeout`,
-`first_token_timeout`, `idle_timeout` and `max_retry_after`. The LlamaIndex classes take the
-same set.
+`first_token_timeout`, `idle_timeout` and `max_retry_after`. The media and task tools, the
+toolkit and `AimhubAudioParser` take the same fields (`Connection`), and so do the LlamaIndex
+classes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from aimhub.adapter import (
     AimhubClient,
     AsyncAimhubClient,
     HoldsClients,
+    check_known_options,
     client_pair,
     move_unknown_options,
 )
@@ -54,12 +56,9 @@ class CallBounds(BaseModel):
     requested wait on the error as `retry_after`."""
 
 
-class ConnectionFields(HoldsClients, CallBounds):
-    """The gateway connection, `model_kwargs`, and the two core clients built from them.
-
-    Unknown constructor arguments are moved to `model_kwargs` with a warning (and so sent as
-    request fields), as `ChatOpenAI` does: a misspelt option is never silently ignored.
-    """
+class Connection(CallBounds):
+    """The gateway connection fields alone: what the tools, the toolkit and the audio parser
+    take, beside the models' `ConnectionFields`."""
 
     model_config = ConfigDict(
         populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=()
@@ -90,6 +89,26 @@ class ConnectionFields(HoldsClients, CallBounds):
         validation_alias=AliasChoices("http_async_client", "async_http_client"),
     )
     """An `httpx.AsyncClient` to send with (`async_http_client` too); not closed by us."""
+
+    @field_serializer("default_headers", "default_query")
+    def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        return masked_credentials(values)
+
+    @classmethod
+    def clients(cls, owner: str, options: dict[str, Any]) -> tuple[AimhubClient, AsyncAimhubClient]:
+        """The clients of a class that takes the connection as `**options` (the audio parser):
+        the same names as every model class, an unknown one a `TypeError` naming it."""
+        check_known_options(cls, options, owner)
+        return gateway_clients(cls(**options))
+
+
+class ConnectionFields(HoldsClients, Connection):
+    """The gateway connection, `model_kwargs`, and the two core clients built from them.
+
+    Unknown constructor arguments are moved to `model_kwargs` with a warning (and so sent as
+    request fields), as `ChatOpenAI` does: a misspelt option is never silently ignored.
+    """
+
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra top-level request fields."""
 
@@ -105,10 +124,6 @@ class ConnectionFields(HoldsClients, CallBounds):
 
     def _check(self) -> None:
         """Fail at construction on settings the subclass cannot use (raises, never wraps)."""
-
-    @field_serializer("default_headers", "default_query")
-    def _mask_credentials(self, values: dict[str, Any] | None) -> dict[str, Any] | None:
-        return masked_credentials(values)
 
 
 def gateway_clients(fields: Any) -> tuple[AimhubClient, AsyncAimhubClient]:

@@ -11,6 +11,7 @@ from langchain_core.document_loaders import BaseBlobParser, Blob
 from langchain_core.documents import Document
 
 from aimhub import AimhubClient
+from langchain_aimhub._clients import Connection
 from langchain_aimhub._errors import as_langchain_errors
 
 __all__ = ["AimhubAudioParser"]
@@ -39,8 +40,10 @@ class AimhubAudioParser(BaseBlobParser):
         response_format: `verbose_json` adds language and duration to the metadata; `srt`/`vtt`
             keep the subtitles as the page content.
         translate: English text whatever the spoken language (`/audio/translations`).
-        client: an `AimhubClient` to share; otherwise one is made from `**connection`
-            (`api_key`, `base_url`, `timeout`, `max_retries`, `http_client`, ...).
+        client: an `AimhubClient` to share; otherwise one is made from `**connection`, the
+            connection fields of `ChatAimhub` (`api_key`, `base_url`, `timeout`,
+            `max_retries`, `default_query`, `total_timeout`, `http_client`, ...); an unknown
+            name is a `TypeError`.
     """
 
     def __init__(
@@ -59,7 +62,7 @@ class AimhubAudioParser(BaseBlobParser):
         self.prompt = prompt
         self.response_format = response_format
         self.translate = translate
-        self.client = client or AimhubClient(**connection)
+        self.client = client or Connection.clients(type(self).__name__, connection)[0]
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
         """One `Document` per blob: the text, with `source`, and language/duration if sent."""

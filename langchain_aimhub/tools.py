@@ -7,25 +7,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
 from langchain_core.tools import BaseTool, BaseToolkit, ToolException
-from langchain_core.utils import from_env, secret_from_env
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 import aimhub
 from aimhub import AimhubClient, AsyncAimhubClient, SpeechAudio
 from aimhub.adapter import (
-    API_KEY_ENV,
-    BASE_URL_ENV,
-    DEFAULT_MAX_RETRIES,
     TOOL_WAIT_TIMEOUT,
+    HoldsClients,
     describe_images,
     describe_moderation,
     describe_speech,
     resolve_audio_path,
 )
 from aimhub.types import ImagesResponse, ModerationResponse, Transcription
-from langchain_aimhub._clients import CallBounds, gateway_clients
+from langchain_aimhub._clients import Connection, gateway_clients
 from langchain_aimhub._errors import as_langchain_errors
 
 __all__ = [
@@ -37,37 +33,7 @@ __all__ = [
 ]
 
 
-class _Connection(CallBounds):
-    """The gateway connection of a tool or toolkit (the same fields as `ChatAimhub`)."""
-
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
-
-    api_key: SecretStr | None = Field(default_factory=secret_from_env(API_KEY_ENV, default=None))
-    """Gateway key; defaults to `AIMHUB_API_KEY`."""
-    base_url: str | None = Field(
-        default_factory=from_env(BASE_URL_ENV, default=None),
-        validation_alias=AliasChoices("base_url", "api_base"),
-    )
-    """Gateway address in any form; defaults to `AIMHUB_BASE_URL`, else Aimhub's."""
-    timeout: float | httpx.Timeout | None = Field(default=None, alias="request_timeout")
-    """Seconds (or an `httpx.Timeout`) per request."""
-    max_retries: int = DEFAULT_MAX_RETRIES
-    """Retries of failures that may succeed later (429, 5xx); `0` disables them."""
-    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
-    """Headers sent with every request (never shown or serialised: they may carry a key)."""
-    default_query: dict[str, Any] | None = Field(default=None, exclude=True, repr=False)
-    """Query parameters sent with every request (never shown or serialised)."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    """An `httpx.Client` to send with; not closed by us."""
-    http_async_client: httpx.AsyncClient | None = Field(
-        default=None,
-        exclude=True,
-        validation_alias=AliasChoices("http_async_client", "async_http_client"),
-    )
-    """An `httpx.AsyncClient` to send with; not closed by us."""
-
-
-class _AimhubTool(_Connection, BaseTool):
+class _AimhubTool(HoldsClients, Connection, BaseTool):
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 
     handle_tool_error: bool | str | None = True
@@ -289,7 +255,7 @@ class AimhubModerationTool(_AimhubTool):
         return describe_moderation(result), result
 
 
-class AimhubToolkit(_Connection, BaseToolkit):
+class AimhubToolkit(Connection, BaseToolkit):
     """The four tools on one gateway connection.
 
     ```python
@@ -321,7 +287,7 @@ class AimhubToolkit(_Connection, BaseToolkit):
         """`AimhubImageTool`, `AimhubSpeechTool`, `AimhubTranscriptionTool`,
         `AimhubModerationTool`; with `tasks=True` also `AimhubMidjourneyTool`,
         `AimhubMusicTool`, `AimhubVideoTool` and `AimhubCheckTaskTool`."""
-        connection = {name: getattr(self, name) for name in _Connection.model_fields}
+        connection = {name: getattr(self, name) for name in Connection.model_fields}
         extra: list[BaseTool] = []
         if self.tasks:
             from langchain_aimhub.task_tools import task_tools

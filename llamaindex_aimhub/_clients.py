@@ -4,7 +4,8 @@
 same names as the LangChain classes: `api_key`, `api_base` (or `base_url`), `timeout` (or
 `request_timeout`), `max_retries`, `default_headers`, `default_query`, `http_client` and
 `async_http_client` (or LangChain's spelling `http_async_client`), and the call bounds
-`total_timeout`, `first_token_timeout`, `idle_timeout` and `max_retry_after`.
+`total_timeout`, `first_token_timeout`, `idle_timeout` and `max_retry_after`. `AimhubAudioReader`
+and `AimhubToolSpec` take the same names as `**connection` (`Connection`).
 """
 
 from __future__ import annotations
@@ -19,17 +20,15 @@ from aimhub.adapter import (
     AimhubClient,
     AsyncAimhubClient,
     HoldsClients,
+    check_known_options,
     client_pair,
     move_unknown_options,
 )
 
 
-class ConnectionFields(HoldsClients, BaseModel):
-    """The gateway connection, `additional_kwargs`, and the two core clients built from them.
-
-    Unknown constructor arguments go to `additional_kwargs` with a warning (and so are sent as
-    request fields): a misspelt option is never silently ignored.
-    """
+class Connection(HoldsClients, BaseModel):
+    """The gateway connection fields and the two core clients built from them: what the reader
+    and the tool spec take as `**connection`, beside the models' `ConnectionFields`."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 
@@ -80,10 +79,6 @@ class ConnectionFields(HoldsClients, BaseModel):
         description="Longest Retry-After waited for (default 60 s); a longer one raises at once, "
         "with the requested wait on the error as `retry_after`.",
     )
-    additional_kwargs: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Extra top-level request fields; the fields this class sets win on a clash.",
-    )
     http_client: httpx.Client | None = Field(
         default=None,
         exclude=True,
@@ -102,8 +97,6 @@ class ConnectionFields(HoldsClients, BaseModel):
     _async_client: AsyncAimhubClient = PrivateAttr()
 
     def __init__(self, **data: Any) -> None:
-        # `class_name` is what LlamaIndex's own `to_dict()` writes beside the fields.
-        data = move_unknown_options(type(self), data, "additional_kwargs", {"class_name"})
         super().__init__(**data)
         # Not validators: a missing key then raises aimhub's own `ConfigurationError` (naming
         # AIMHUB_API_KEY) rather than a pydantic `ValidationError`, and an error raised in an
@@ -130,3 +123,29 @@ class ConnectionFields(HoldsClients, BaseModel):
         self._client, self._async_client = client_pair(
             **options, http_client=self.http_client, async_http_client=self.async_http_client
         )
+
+    @classmethod
+    def clients(cls, owner: str, options: dict[str, Any]) -> tuple[AimhubClient, AsyncAimhubClient]:
+        """The clients of a class that takes the connection as `**options`: the same names as
+        every model class, an unknown one a `TypeError` naming it."""
+        check_known_options(cls, options, owner)
+        connection = cls(**options)
+        return connection._client, connection._async_client
+
+
+class ConnectionFields(Connection):
+    """The gateway connection, `additional_kwargs`, and the two core clients built from them.
+
+    Unknown constructor arguments go to `additional_kwargs` with a warning (and so are sent as
+    request fields): a misspelt option is never silently ignored.
+    """
+
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Extra top-level request fields; the fields this class sets win on a clash.",
+    )
+
+    def __init__(self, **data: Any) -> None:
+        # `class_name` is what LlamaIndex's own `to_dict()` writes beside the fields.
+        data = move_unknown_options(type(self), data, "additional_kwargs", {"class_name"})
+        super().__init__(**data)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 from llama_index.core.readers.base import BaseReader
 from llama_index.core.schema import Document
-from pydantic import SecretStr
 
-from aimhub.adapter import client_pair
+from aimhub import AimhubClient, AsyncAimhubClient
+from aimhub.adapter import HoldsClients
 from aimhub.types import Transcription
+from llamaindex_aimhub._clients import Connection
 
 __all__ = ["AimhubAudioReader"]
 
 
-class AimhubAudioReader(BaseReader):
+class AimhubAudioReader(HoldsClients, BaseReader):
     """Transcribes each audio file into one `Document` (for `SimpleDirectoryReader` or alone).
 
     ```python
@@ -30,9 +30,14 @@ class AimhubAudioReader(BaseReader):
         language: the spoken language (ISO-639-1), when known.
         prompt: spelling hints (names, terms).
         response_format: `verbose_json` adds language and duration to the metadata.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            async_http_client: the gateway connection.
+        **connection: the gateway connection, the same names as `Aimhub` takes (`api_key`,
+            `api_base`/`base_url`, `timeout`, `max_retries`, `default_headers`,
+            `default_query`, the call bounds, `http_client`, `async_http_client`); an unknown
+            name is a `TypeError`.
     """
+
+    _client: AimhubClient
+    _async_client: AsyncAimhubClient
 
     def __init__(
         self,
@@ -41,28 +46,13 @@ class AimhubAudioReader(BaseReader):
         language: str | None = None,
         prompt: str | None = None,
         response_format: str | None = None,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        default_headers: dict[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        async_http_client: httpx.AsyncClient | None = None,
+        **connection: Any,
     ) -> None:
         self.model = model
         self.language = language
         self.prompt = prompt
         self.response_format = response_format
-        options: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-        }
-        self._client, self._async_client = client_pair(
-            **options, http_client=http_client, async_http_client=async_http_client
-        )
+        self._client, self._async_client = Connection.clients(type(self).__name__, connection)
 
     def _options(self) -> dict[str, Any]:
         return {

@@ -7,22 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from llama_index.core.tools import FunctionTool
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
 from llama_index.core.tools.types import ToolMetadata
-from pydantic import SecretStr
 
 from aimhub import SpeechAudio
 from aimhub.adapter import (
     TOOL_WAIT_TIMEOUT,
-    client_pair,
+    HoldsClients,
     describe_images,
     describe_moderation,
     describe_speech,
     resolve_audio_path,
 )
 from aimhub.types import Balance
+from llamaindex_aimhub._clients import Connection
 from llamaindex_aimhub._task_spec import TASK_FUNCTIONS, TaskFunctions
 
 __all__ = ["AimhubToolResult", "AimhubToolSpec"]
@@ -49,7 +48,7 @@ def _describe_balance(balance: Balance) -> str:
     )
 
 
-class AimhubToolSpec(TaskFunctions, BaseToolSpec):
+class AimhubToolSpec(TaskFunctions, HoldsClients, BaseToolSpec):
     """The gateway's non-chat models as tools for `FunctionAgent` / `AgentWorkflow`.
 
     ```python
@@ -69,8 +68,10 @@ class AimhubToolSpec(TaskFunctions, BaseToolSpec):
         tasks: also `midjourney`, `make_music`, `make_video` and `check_task` (each waits at
             most `task_wait_timeout` seconds, then answers with the task id to check later).
         midjourney_mode, music_model, video_model: the task functions' speed mode and models.
-        api_key, base_url, timeout, max_retries, default_headers: the gateway connection.
-        http_client, async_http_client: httpx clients to send with; not closed by us.
+        **connection: the gateway connection, the same names as `Aimhub` takes (`api_key`,
+            `api_base`/`base_url`, `timeout`, `max_retries`, `default_headers`,
+            `default_query`, the call bounds, `http_client`, `async_http_client`, which are
+            not closed by us); an unknown name is a `TypeError`.
     """
 
     spec_functions: list[SPEC_FUNCTION_TYPE] = [
@@ -96,13 +97,7 @@ class AimhubToolSpec(TaskFunctions, BaseToolSpec):
         music_model: str | None = None,
         video_model: str = "kling-v1",
         task_wait_timeout: float = TOOL_WAIT_TIMEOUT,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        default_headers: dict[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        async_http_client: httpx.AsyncClient | None = None,
+        **connection: Any,
     ) -> None:
         self.image_model = image_model
         self.speech_model = speech_model
@@ -117,16 +112,7 @@ class AimhubToolSpec(TaskFunctions, BaseToolSpec):
         self.task_wait_timeout = task_wait_timeout
         if tasks:  # per instance: the class list stays the media tools
             self.spec_functions = [*type(self).spec_functions, *TASK_FUNCTIONS]
-        options: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-        }
-        self._client, self._async_client = client_pair(
-            **options, http_client=http_client, async_http_client=async_http_client
-        )
+        self._client, self._async_client = Connection.clients(type(self).__name__, connection)
         self._spoken = 0
 
     def to_tool_list(

@@ -52,6 +52,7 @@ CONTRACT = {
     "describe_speech",
     "describe_task",
     "media_part",
+    "check_known_options",
     "move_unknown_options",
     "normalize_completion",
     "pick_button",
