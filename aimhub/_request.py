@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping
+from typing import Any, Generic
 
 import httpx
 from pydantic import ValidationError
@@ -25,84 +24,10 @@ from aimhub._exceptions import (
     request_id_of,
 )
 from aimhub._redact import masked_url, redact, request_secrets
+from aimhub._routes import ChunkT, Endpoint, ResponseT
 from aimhub._sse import ServerSentEvent, SSEDecoder
-from aimhub.types import (
-    ChatCompletion,
-    ChatCompletionChunk,
-    Completion,
-    EmbeddingResponse,
-    ModelList,
-    RerankResponse,
-)
-from aimhub.types._base import ResponseModel
 
 logger = logging.getLogger("aimhub")
-
-ResponseT = TypeVar("ResponseT", bound=ResponseModel)
-ChunkT = TypeVar("ChunkT")
-
-
-@dataclass(frozen=True)
-class Endpoint(Generic[ResponseT, ChunkT]):
-    """One gateway route: where it is and what it answers.
-
-    Adding an endpoint (images, audio, tasks) is one `Endpoint` here and one method pair on the
-    clients.
-    """
-
-    method: str
-    path: str
-    response_type: type[ResponseT]
-    chunk_type: type[ChunkT] | None = None
-    #: The answer text a chunk (its JSON object) adds, kept so that a failed stream can report
-    #: what arrived.
-    chunk_text: Callable[[dict[str, Any]], str | None] | None = None
-    #: Turns a whole JSON answer into one chunk, for gateways that ignore `stream: true`.
-    as_chunk: Callable[[ResponseT], ChunkT] | None = None
-
-
-def _first_choice(payload: dict[str, Any]) -> Any:
-    choices = payload.get("choices")
-    if type(choices) is list and choices and type(choices[0]) is dict:
-        return choices[0]
-    return None
-
-
-def _chat_chunk_text(payload: dict[str, Any]) -> str | None:
-    choice = _first_choice(payload)
-    delta = choice.get("delta") if choice is not None else None
-    text = delta.get("content") if type(delta) is dict else None
-    return text if type(text) is str else None
-
-
-def _completion_chunk_text(payload: dict[str, Any]) -> str | None:
-    choice = _first_choice(payload)
-    text = choice.get("text") if choice is not None else None
-    return text if type(text) is str else None
-
-
-CHAT_COMPLETIONS: Endpoint[ChatCompletion, ChatCompletionChunk] = Endpoint(
-    "POST",
-    "/chat/completions",
-    ChatCompletion,
-    ChatCompletionChunk,
-    _chat_chunk_text,
-    ChatCompletionChunk.from_completion,
-)
-COMPLETIONS: Endpoint[Completion, Completion] = Endpoint(
-    "POST",
-    "/completions",
-    Completion,
-    Completion,
-    _completion_chunk_text,
-    Completion.from_completion,
-)
-EMBEDDINGS: Endpoint[EmbeddingResponse, EmbeddingResponse] = Endpoint(
-    "POST", "/embeddings", EmbeddingResponse
-)
-RERANK: Endpoint[RerankResponse, RerankResponse] = Endpoint("POST", "/rerank", RerankResponse)
-MODELS: Endpoint[ModelList, ModelList] = Endpoint("GET", "/models", ModelList)
-
 
 #: Request extension marking a call that must not be sent twice (a charged task submit): the
 #: send loop retries it only when the gateway provably did not take it (`aimhub._retry`).

@@ -9,7 +9,8 @@ from typing import Generic
 import httpx
 
 from aimhub._exceptions import request_id_of
-from aimhub._request import ChunkT, StreamParser, safe_url, transport_error
+from aimhub._request import StreamParser, safe_url, transport_error
+from aimhub._routes import ChunkT
 
 #: A body that stops arriving, or arrives corrupted (bad gzip from a proxy), mid-read.
 _BROKEN_BODY = (httpx.TransportError, httpx.DecodingError)
