@@ -24,14 +24,13 @@ from aimhub._limiter import AdaptiveLimiter
 from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._pools import shared_async_http_client, shared_http_client
 from aimhub._request import (
-    StreamParser,
     check_response,
     is_json_response,
     parse_response,
     transport_error,
 )
 from aimhub._routes import CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS, MODELS, RERANK, Endpoint
-from aimhub._streaming import AsyncStream, Stream
+from aimhub._streaming import AsyncStream, Stream, StreamParser
 from aimhub._task_client import AsyncTaskMethods, TaskMethods
 from aimhub._validate import Capabilities
 from aimhub.types import (
