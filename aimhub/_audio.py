@@ -14,7 +14,7 @@ from aimhub._calls import Call, FileInput, binary_body, read_upload
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._exceptions import ConfigurationError, request_id_of
 from aimhub._media_rules import check_choice, check_length, check_size, check_speed
-from aimhub._request import parse_response
+from aimhub._response import parse_response
 from aimhub._routes import SPEECH, TRANSCRIPTIONS, TRANSLATIONS, Route
 from aimhub.types import Transcription
 

@@ -6,7 +6,7 @@ import httpx
 
 from aimhub._calls import Call
 from aimhub._exceptions import APIResponseValidationError
-from aimhub._request import parse_response
+from aimhub._response import parse_response
 from aimhub._routes import BILLING_SUBSCRIPTION, BILLING_USAGE
 from aimhub.types import Balance, BillingSubscription, BillingUsage
 

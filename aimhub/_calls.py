@@ -25,7 +25,8 @@ from aimhub._exceptions import (
     UnsupportedEndpointError,
     request_id_of,
 )
-from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, build_request, is_json_response
+from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, build_request
+from aimhub._response import is_json_response
 from aimhub._routes import Route
 
 __all__ = ["Call", "FileInput", "Upload", "read_upload"]

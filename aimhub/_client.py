@@ -23,7 +23,7 @@ from aimhub._exceptions import APIError
 from aimhub._limiter import AdaptiveLimiter
 from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._pools import shared_async_http_client, shared_http_client
-from aimhub._request import (
+from aimhub._response import (
     check_response,
     is_json_response,
     parse_response,

@@ -15,7 +15,7 @@ from aimhub._calls import Call, FileInput, Upload, read_upload
 from aimhub._catalog import ModelCapabilities, capabilities_for
 from aimhub._exceptions import APIResponseValidationError, ConfigurationError
 from aimhub._media_rules import MediaRules, check_choice, check_count, check_length, check_size
-from aimhub._request import parse_response
+from aimhub._response import parse_response
 from aimhub._routes import IMAGE_EDITS, IMAGE_GENERATIONS, IMAGE_VARIATIONS
 from aimhub.types import Image, ImagesResponse
 

@@ -9,7 +9,7 @@ import httpx
 
 from aimhub._calls import Call
 from aimhub._exceptions import APIResponseValidationError, ConfigurationError
-from aimhub._request import parse_response
+from aimhub._response import parse_response
 from aimhub._routes import MODERATIONS
 from aimhub.types import ModerationResponse
 

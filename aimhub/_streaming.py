@@ -13,14 +13,14 @@ from pydantic_core import from_json
 
 from aimhub._exceptions import APIError, is_error_body, make_status_error, request_id_of
 from aimhub._redact import redact, request_secrets
-from aimhub._request import (
-    _NOT_JSON,
-    _validation_error,
+from aimhub._request import safe_url
+from aimhub._response import (
+    NOT_JSON,
     check_response,
     is_json_response,
     parse_response,
-    safe_url,
     transport_error,
+    validation_error,
 )
 from aimhub._routes import ChunkT, Endpoint
 from aimhub._sse import ServerSentEvent, SSEDecoder
@@ -97,7 +97,7 @@ class StreamParser(Generic[ChunkT]):
         try:
             payload = from_json(data)
         except ValueError:
-            payload = _NOT_JSON
+            payload = NOT_JSON
         if type(payload) is dict:
             if is_error_body(payload) or event.event == "error":
                 raise self._stream_error(payload)
@@ -108,7 +108,7 @@ class StreamParser(Generic[ChunkT]):
                     if text:
                         self._parts.append(text)
                 return chunk
-        elif payload is not _NOT_JSON and event.event == "error":
+        elif payload is not NOT_JSON and event.event == "error":
             raise self._stream_error(payload)
         if data.strip():
             # Keep-alives such as `data: ping` are not chunks; say so instead of failing the answer.
@@ -143,7 +143,7 @@ class StreamParser(Generic[ChunkT]):
             raise error
         whole = parse_response(self._endpoint, response)
         if self._endpoint.as_chunk is None:
-            raise _validation_error(self._endpoint, response, "JSON instead of an event stream")
+            raise validation_error(self._endpoint, response, "JSON instead of an event stream")
         chunk = self._endpoint.as_chunk(whole)
         return [chunk.model_dump(exclude_unset=True, exclude_none=True) if self._raw else chunk]
 
