@@ -11,7 +11,8 @@ import httpx
 from pydantic_core import from_json
 
 from aimhub._calls import Call, FileInput, binary_body, read_upload
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._exceptions import ConfigurationError, request_id_of
 from aimhub._media_rules import check_choice, check_length, check_size, check_speed
 from aimhub._response import parse_response

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aimhub._catalog import CatalogRow, ModelCapabilities
+from aimhub._capabilities import CatalogRow, ModelCapabilities
 from aimhub._media_rules import MediaRules
 
 UNKNOWN = ModelCapabilities()

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 
 from aimhub._calls import Call, FileInput, Upload, read_upload
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._exceptions import APIResponseValidationError, ConfigurationError
 from aimhub._media_rules import MediaRules, check_choice, check_count, check_length, check_size
 from aimhub._response import parse_response

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aimhub._catalog import ModelCapabilities, StructuredMethod
+from aimhub._capabilities import ModelCapabilities, StructuredMethod
 from aimhub._exceptions import ConfigurationError
 
 __all__ = [
