@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -31,7 +33,17 @@ __all__ = [
 Kind = Literal["chat", "completion", "embedding", "rerank", "image", "audio", "moderation", "task"]
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 ReasoningEcho = Literal["never", "tool_turns", "always"]
-RoleRules = Literal["openai", "claude", "ernie", "strict_alternation"]
+#: How the upstream wants the turns of a conversation (`aimhub/_shaping.py` applies them):
+#: `any_order` as sent; `strict_alternation` one system message first, consecutive user or
+#: assistant turns merged, a placeholder user turn before a leading assistant turn;
+#: `strict_alternation_drop_leading_assistant` the same, but leading assistant turns are left out.
+RoleRules = Literal["any_order", "strict_alternation", "strict_alternation_drop_leading_assistant"]
+#: The model-family names these values had before; still accepted, with a DeprecationWarning.
+LEGACY_ROLE_RULES: Mapping[str, RoleRules] = {
+    "openai": "any_order",
+    "claude": "strict_alternation",
+    "ernie": "strict_alternation_drop_leading_assistant",
+}
 ToolChoiceForm = Literal["auto", "none", "required", "named"]
 
 ALL_TOOL_CHOICES: frozenset[ToolChoiceForm] = frozenset({"auto", "none", "required", "named"})
@@ -92,7 +104,7 @@ class ModelCapabilities:
     fixed_temperature: float | None = None
     #: Whether the `developer` role may be sent (OpenAI reasoning models only).
     developer_role: bool = False
-    role_rules: RoleRules = "openai"
+    role_rules: RoleRules = "any_order"
     #: Whether tool-message content must be a string.
     tool_content_string: bool = False
     #: Parameters the upstream rejects; left out of requests with a warning.
@@ -114,6 +126,11 @@ class ModelCapabilities:
     #: Sizes, voices, formats and file limits of the image and audio routes.
     media: MediaRules = field(default_factory=MediaRules)
 
+    def __post_init__(self) -> None:
+        if self.role_rules in LEGACY_ROLE_RULES:  # `ModelCapabilities(role_rules="claude")`
+            upgraded = upgrade_role_rules({"role_rules": self.role_rules})["role_rules"]
+            object.__setattr__(self, "role_rules", upgraded)
+
     def replace(self, **changes: Any) -> ModelCapabilities:
         """A copy with some fields changed; unknown field names are an error."""
         names = {f.name for f in dataclasses.fields(self)}
@@ -132,11 +149,40 @@ class ModelCapabilities:
 
 
 def _coerce(changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(changes)
+    out = upgrade_role_rules(changes)
     for name in ("tool_choices", "unsupported_params"):
         if name in out and not isinstance(out[name], frozenset):
             out[name] = frozenset(out[name])
     return out
+
+
+def upgrade_role_rules(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` with a family-named `role_rules` value (`"claude"`) turned into its rule's name."""
+    out = dict(fields)
+    old = out.get("role_rules")
+    if isinstance(old, str) and old in LEGACY_ROLE_RULES:
+        new = LEGACY_ROLE_RULES[old]
+        warnings.warn(
+            f"role_rules={old!r} is deprecated; use role_rules={new!r} (the values now name "
+            "the rule, not a model family)",
+            DeprecationWarning,
+            stacklevel=_outside_the_package(),
+        )
+        out["role_rules"] = new
+    return out
+
+
+def _outside_the_package() -> int:
+    # The old value arrives through `replace`, `register_model`, `capabilities=` or a measured
+    # file, each at another depth: point the warning at the first caller outside the packages.
+    level, frame = 2, sys._getframe(2)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] in (
+        "aimhub",
+        "langchain_aimhub",
+        "llamaindex_aimhub",
+    ):
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from aimhub._capabilities import ModelCapabilities, normalize_model_id
+from aimhub._capabilities import ModelCapabilities, normalize_model_id, upgrade_role_rules
 from aimhub._constants import CAPABILITIES_ENV
 from aimhub._exceptions import ConfigurationError
 
@@ -99,6 +99,7 @@ def _rows_from(data: Any, where: str) -> dict[str, dict[str, Any]]:
         if not isinstance(fields, Mapping):
             msg = f"measured capabilities ({where}): {model!r} must map to an object of fields"
             raise ConfigurationError(msg)
-        ModelCapabilities().replace(**fields)  # unknown field names fail here, naming them
-        rows[normalize_model_id(str(model))] = dict(fields)
+        upgraded = upgrade_role_rules(fields)  # once per load, not on every lookup
+        ModelCapabilities().replace(**upgraded)  # unknown field names fail here, naming them
+        rows[normalize_model_id(str(model))] = upgraded
     return rows
