@@ -13,7 +13,8 @@ from pydantic_core import from_json
 from aimhub._calls import Call, FileInput, binary_body, read_upload
 from aimhub._capabilities import ModelCapabilities
 from aimhub._catalog import capabilities_for
-from aimhub._exceptions import ConfigurationError, request_id_of
+from aimhub._error_parse import request_id_of
+from aimhub._exceptions import ConfigurationError
 from aimhub._media_rules import check_choice, check_length, check_size, check_speed
 from aimhub._response import parse_response
 from aimhub._routes import SPEECH, TRANSCRIPTIONS, TRANSLATIONS, Route

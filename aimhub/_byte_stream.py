@@ -8,7 +8,7 @@ from types import TracebackType
 
 import httpx
 
-from aimhub._exceptions import request_id_of
+from aimhub._error_parse import request_id_of
 from aimhub._request import safe_url
 from aimhub._response import transport_error
 

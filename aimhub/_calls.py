@@ -19,11 +19,11 @@ from typing import IO, Any, Generic, TypeVar, Union
 import httpx
 
 from aimhub._config import ClientConfig
+from aimhub._error_parse import request_id_of
 from aimhub._exceptions import (
     APIResponseValidationError,
     ConfigurationError,
     UnsupportedEndpointError,
-    request_id_of,
 )
 from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, build_request
 from aimhub._response import is_json_response

@@ -13,15 +13,12 @@ import httpx
 from pydantic import ValidationError
 from pydantic_core import from_json
 
+from aimhub._error_parse import decode_body, is_error_body, make_status_error, request_id_of
 from aimhub._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APITimeoutError,
-    decode_body,
-    is_error_body,
-    make_status_error,
-    request_id_of,
 )
 from aimhub._redact import redact, request_secrets
 from aimhub._request import OWN_ERRORS

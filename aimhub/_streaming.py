@@ -11,7 +11,8 @@ import httpx
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from aimhub._exceptions import APIError, is_error_body, make_status_error, request_id_of
+from aimhub._error_parse import is_error_body, make_status_error, request_id_of
+from aimhub._exceptions import APIError
 from aimhub._redact import redact, request_secrets
 from aimhub._request import safe_url
 from aimhub._response import (

@@ -14,7 +14,8 @@ import httpx
 
 from aimhub._calls import Call
 from aimhub._catalog import capabilities_for
-from aimhub._exceptions import ConfigurationError, is_error_body, make_status_error
+from aimhub._error_parse import is_error_body, make_status_error
+from aimhub._exceptions import ConfigurationError
 from aimhub._routes import (
     SUNO_FETCH,
     SUNO_FETCH_MANY,

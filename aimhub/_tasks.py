@@ -15,16 +15,14 @@ from typing import Any
 import httpx
 
 from aimhub._calls import Call
+from aimhub._error_parse import ErrorInfo, classify, request_id_of
 from aimhub._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     BadRequestError,
     ConfigurationError,
-    ErrorInfo,
     InternalServerError,
     RateLimitError,
-    classify,
-    request_id_of,
 )
 from aimhub._redact import redact, request_secrets
 from aimhub._routes import (
