@@ -9,7 +9,8 @@ if TYPE_CHECKING:
     from aimhub._aiohttp import aiohttp_http_client
     from aimhub._audio import SpeechAudio
     from aimhub._byte_stream import AsyncByteStream, ByteStream
-    from aimhub._catalog import ModelCapabilities, capabilities_for, register_model
+    from aimhub._capabilities import ModelCapabilities
+    from aimhub._catalog import capabilities_for, register_model
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._config import ClientConfig, normalize_base_url
     from aimhub._constants import API_KEY_ENV, BASE_URL_ENV, CAPABILITIES_ENV, DEFAULT_BASE_URL
@@ -59,7 +60,7 @@ _EXPORTS = {
     "SpeechAudio": "aimhub._audio",
     "AsyncByteStream": "aimhub._byte_stream",
     "ByteStream": "aimhub._byte_stream",
-    "ModelCapabilities": "aimhub._catalog",
+    "ModelCapabilities": "aimhub._capabilities",
     "capabilities_for": "aimhub._catalog",
     "register_model": "aimhub._catalog",
     "AimhubClient": "aimhub._client",

@@ -10,19 +10,18 @@ from typing import Any
 import httpx
 from pydantic_core import from_json
 
-from aimhub._calls import Call, FileInput, Route, binary_body, read_upload
-from aimhub._catalog import ModelCapabilities, capabilities_for
-from aimhub._exceptions import ConfigurationError, request_id_of
+from aimhub._calls import Call, FileInput, binary_body, read_upload
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
+from aimhub._error_parse import request_id_of
+from aimhub._exceptions import ConfigurationError
 from aimhub._media_rules import check_choice, check_length, check_size, check_speed
-from aimhub._request import parse_response
+from aimhub._response import parse_response
+from aimhub._routes import SPEECH, TRANSCRIPTIONS, TRANSLATIONS, Route
 from aimhub.types import Transcription
-from aimhub.types._base import ResponseModel
 
-__all__ = ["SPEECH", "TRANSCRIPTIONS", "TRANSLATIONS", "SpeechAudio", "speech_call"]
+__all__ = ["SpeechAudio", "speech_call"]
 
-SPEECH = Route.make("POST", "/audio/speech", ResponseModel)
-TRANSCRIPTIONS = Route.make("POST", "/audio/transcriptions", Transcription, multipart=True)
-TRANSLATIONS = Route.make("POST", "/audio/translations", Transcription, multipart=True)
 
 #: Formats answered as plain text rather than JSON.
 _TEXT_FORMATS = frozenset({"text", "srt", "vtt"})

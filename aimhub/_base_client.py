@@ -19,12 +19,12 @@ from aimhub._exceptions import APIError, ConfigurationError
 from aimhub._limiter import FREE_RETRIES, AdaptiveLimiter, Ticket, shared_limiter
 from aimhub._request import (
     NOT_IDEMPOTENT,
-    Endpoint,
     build_request,
     mask_secrets_in_httpx_logs,
     safe_url,
 )
 from aimhub._retry import RetryPolicy, provably_not_accepted
+from aimhub._routes import Endpoint
 from aimhub._validate import Capabilities, check_body
 from aimhub.types._base import ResponseModel
 

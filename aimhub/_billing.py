@@ -4,36 +4,34 @@ from __future__ import annotations
 
 import httpx
 
-from aimhub._calls import Call, Route
+from aimhub._calls import Call
 from aimhub._exceptions import APIResponseValidationError
-from aimhub._request import parse_response
+from aimhub._response import parse_response
+from aimhub._routes import BILLING_SUBSCRIPTION, BILLING_USAGE
 from aimhub.types import Balance, BillingSubscription, BillingUsage
 
-__all__ = ["SUBSCRIPTION", "USAGE", "make_balance", "subscription_call", "usage_call"]
-
-SUBSCRIPTION = Route.make("GET", "/dashboard/billing/subscription", BillingSubscription)
-USAGE = Route.make("GET", "/dashboard/billing/usage", BillingUsage)
+__all__ = ["make_balance", "subscription_call", "usage_call"]
 
 #: What one-api/new-api report as the grant of an unlimited key (docs/gateway-behaviour.md §13).
 UNLIMITED_MARKER = 100_000_000
 
 
 def _parse_subscription(response: httpx.Response) -> BillingSubscription:
-    return parse_response(SUBSCRIPTION.endpoint, response)
+    return parse_response(BILLING_SUBSCRIPTION.endpoint, response)
 
 
 def _parse_usage(response: httpx.Response) -> BillingUsage:
-    return parse_response(USAGE.endpoint, response)
+    return parse_response(BILLING_USAGE.endpoint, response)
 
 
 def subscription_call() -> Call[BillingSubscription]:
     """The grant (remaining plus used)."""
-    return Call(SUBSCRIPTION, _parse_subscription)
+    return Call(BILLING_SUBSCRIPTION, _parse_subscription)
 
 
 def usage_call() -> Call[BillingUsage]:
     """All-time usage; the gateways ignore `start_date`/`end_date`, so none are sent."""
-    return Call(USAGE, _parse_usage)
+    return Call(BILLING_USAGE, _parse_usage)
 
 
 def make_balance(subscription: BillingSubscription, usage: BillingUsage) -> Balance:

@@ -8,8 +8,9 @@ from types import TracebackType
 
 import httpx
 
-from aimhub._exceptions import request_id_of
-from aimhub._request import safe_url, transport_error
+from aimhub._error_parse import request_id_of
+from aimhub._request import safe_url
+from aimhub._response import transport_error
 
 __all__ = ["AsyncByteStream", "ByteStream"]
 

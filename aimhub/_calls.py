@@ -1,8 +1,9 @@
-"""What every non-chat route shares: the route table entry, the prepared call, uploads, bodies.
+"""What every non-chat route shares: the prepared call, uploads, bodies.
 
-A route is one `Route` (where, how the body travels, what to say when a gateway lacks it); a
-method builds a `Call` with pure code (checks included) and hands it to the client, whose only
-job is to send it. The task routes (Midjourney, Suno, video) plug in the same way.
+A route is one entry of the table in `aimhub/_routes.py` (where, how the body travels, what to
+say when a gateway lacks it); a method builds a `Call` with pure code (checks included) and hands
+it to the client, whose only job is to send it. The task routes (Midjourney, Suno, video) plug in
+the same way.
 """
 
 from __future__ import annotations
@@ -18,57 +19,22 @@ from typing import IO, Any, Generic, TypeVar, Union
 import httpx
 
 from aimhub._config import ClientConfig
+from aimhub._error_parse import request_id_of
 from aimhub._exceptions import (
     APIResponseValidationError,
     ConfigurationError,
     UnsupportedEndpointError,
-    request_id_of,
 )
-from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, Endpoint, build_request, is_json_response
-from aimhub.types._base import ResponseModel
+from aimhub._request import NOT_IDEMPOTENT, OWN_ERRORS, build_request
+from aimhub._response import is_json_response
+from aimhub._routes import Route
 
-__all__ = ["Call", "FileInput", "Route", "Upload", "read_upload"]
+__all__ = ["Call", "FileInput", "Upload", "read_upload"]
 
 T = TypeVar("T")
-R = TypeVar("R", bound=ResponseModel)
 
 #: A file to upload: a path, its bytes, or a binary file object (read once, so retries resend it).
 FileInput = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
-
-
-@dataclass(frozen=True)
-class Route(Generic[R]):
-    """One gateway route of the route table.
-
-    Attributes:
-        endpoint: method and path.
-        multipart: whether the body is a multipart form (uploads) rather than JSON.
-        missing_hint: the fix to add when a gateway answers that it lacks the route.
-        root: the path is under the server root, not the API root (`/mj/...`, `/suno/...` sit
-            beside `/v1`, docs/gateway-behaviour.md §14-§15).
-        idempotent: whether sending it twice is harmless. A task submit is not (each one is
-            charged): it is retried only when the gateway provably did not take it.
-        own_errors: the parser reads 2xx answers for errors itself (task routes: a failed
-            task's `error` object is its state, and Midjourney refuses with a `code`).
-    """
-
-    endpoint: Endpoint[R, Any]
-    multipart: bool = False
-    missing_hint: str = ""
-    root: bool = False
-    idempotent: bool = True
-    own_errors: bool = False
-
-    @classmethod
-    def make(
-        cls,
-        method: str,
-        path: str,
-        response_type: type[R],
-        **options: Any,
-    ) -> Route[R]:
-        """A route; `response_type` is what a JSON answer validates into."""
-        return cls(Endpoint(method, path, response_type), **options)
 
 
 @dataclass(frozen=True)

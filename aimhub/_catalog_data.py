@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aimhub._catalog import CatalogRow, ModelCapabilities
+from aimhub._capabilities import CatalogRow, ModelCapabilities
 from aimhub._media_rules import MediaRules
 
 UNKNOWN = ModelCapabilities()
@@ -62,7 +62,7 @@ _CLAUDE = ModelCapabilities(
     structured_output="function_calling",
     json_mode=False,
     temperature_range=(0.0, 1.0),
-    role_rules="claude",
+    role_rules="strict_alternation",
     tool_content_string=True,
     unsupported_params=frozenset(
         {
@@ -118,7 +118,7 @@ _ERNIE = ModelCapabilities(
     structured_output="json_mode",
     json_mode=False,
     temperature_range=(0.01, 1.0),
-    role_rules="ernie",
+    role_rules="strict_alternation_drop_leading_assistant",
     tool_content_string=True,
     embedding_batch_size=16,
 )

@@ -1,4 +1,8 @@
-"""`AimhubClient` and `AsyncAimhubClient`: the only I/O in the core (send, sleep, pump bytes)."""
+"""`AimhubClient` and `AsyncAimhubClient`: the only I/O in the core (send, sleep, pump bytes).
+
+The methods come from one mixin per group of routes (`aimhub/_chat_client.py`,
+`aimhub/_media_client.py`, `aimhub/_task_client.py`); this module holds the send loop they share.
+"""
 
 from __future__ import annotations
 
@@ -10,43 +14,23 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from aimhub._base_client import (
-    BaseClient,
-    Body,
-    Headers,
-    Query,
-    ResponseT,
-)
+from aimhub._base_client import BaseClient, ResponseT
+from aimhub._chat_client import AsyncChatMethods, ChatMethods
 from aimhub._config import TimeoutLike
 from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
 from aimhub._limiter import AdaptiveLimiter
 from aimhub._media_client import AsyncMediaMethods, MediaMethods
 from aimhub._pools import shared_async_http_client, shared_http_client
-from aimhub._request import (
-    CHAT_COMPLETIONS,
-    COMPLETIONS,
-    EMBEDDINGS,
-    MODELS,
-    RERANK,
-    Endpoint,
-    StreamParser,
+from aimhub._response import (
     check_response,
     is_json_response,
     parse_response,
     transport_error,
 )
-from aimhub._streaming import AsyncStream, Stream
+from aimhub._routes import Endpoint
+from aimhub._streaming import AsyncStream, Stream, StreamParser
 from aimhub._task_client import AsyncTaskMethods, TaskMethods
-from aimhub._validate import Capabilities
-from aimhub.types import (
-    ChatCompletion,
-    ChatCompletionChunk,
-    Completion,
-    EmbeddingResponse,
-    ModelList,
-    RerankResponse,
-)
 
 # Module-level so that tests can replace the waiting without touching the `time` module.
 _sleep = time.sleep
@@ -77,7 +61,7 @@ def _needs_body(response: httpx.Response, stream: bool) -> bool:
     return response.is_error or not stream or is_json_response(response)
 
 
-class AimhubClient(BaseClient, MediaMethods, TaskMethods):
+class AimhubClient(BaseClient, ChatMethods, MediaMethods, TaskMethods):
     """Synchronous client for an OpenAI-compatible aggregator gateway.
 
     ```python
@@ -141,194 +125,6 @@ class AimhubClient(BaseClient, MediaMethods, TaskMethods):
 
     def _default_http(self) -> httpx.Client:
         return shared_http_client()
-
-    def chat(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> ChatCompletion:
-        """`POST /chat/completions`; the body as a mapping, keyword arguments, or both.
-
-        `capabilities` (a `ModelCapabilities`, or the fields to change) replaces the catalogue's
-        record of the model for checking the body, e.g. a wider `temperature_range`.
-        """
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return self._request(CHAT_COMPLETIONS, request)
-
-    def stream_chat(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> Stream[ChatCompletionChunk]:
-        """`POST /chat/completions` with `stream: true` (and usage requested by default)."""
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return self._stream(CHAT_COMPLETIONS, request)
-
-    def stream_chat_dicts(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> Stream[dict[str, Any]]:
-        """`stream_chat`, yielding each chunk as the JSON object the gateway sent, unvalidated.
-
-        Errors, retries and partial text work as in `stream_chat`; only the typed model is
-        skipped, which is most of the per-chunk cost. `ChatStreamAccumulator.add_json` reads
-        these objects: the framework adapters stream this way.
-        """
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return self._stream(CHAT_COMPLETIONS, request, raw=True)
-
-    def complete(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> Completion:
-        """Legacy `POST /completions`."""
-        request = self._build(
-            COMPLETIONS,
-            body,
-            params,
-            stream=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return self._request(COMPLETIONS, request)
-
-    def stream_complete(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> Stream[Completion]:
-        """Legacy `POST /completions` with `stream: true`."""
-        request = self._build(
-            COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return self._stream(COMPLETIONS, request)
-
-    def embed(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> EmbeddingResponse:
-        """`POST /embeddings`, sent as given (`aimhub.Embedder` adds batching and checks)."""
-        request = self._build(
-            EMBEDDINGS,
-            body,
-            params,
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return self._request(EMBEDDINGS, request)
-
-    def rerank(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> RerankResponse:
-        """`POST /rerank` (Jina/Cohere shape)."""
-        request = self._build(
-            RERANK,
-            body,
-            params,
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return self._request(RERANK, request)
-
-    def list_models(
-        self,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-    ) -> ModelList:
-        """`GET /models`: the models this key's group may use."""
-        request = self._build(
-            MODELS,
-            None,
-            {},
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return self._request(MODELS, request)
 
     def _request(self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request) -> ResponseT:
         return parse_response(endpoint, self._send(request, stream=False))
@@ -401,7 +197,7 @@ class AimhubClient(BaseClient, MediaMethods, TaskMethods):
         self.close()
 
 
-class AsyncAimhubClient(BaseClient, AsyncMediaMethods, AsyncTaskMethods):
+class AsyncAimhubClient(BaseClient, AsyncChatMethods, AsyncMediaMethods, AsyncTaskMethods):
     """The async twin of `AimhubClient`: same arguments and methods, awaited.
 
     Args:
@@ -449,185 +245,6 @@ class AsyncAimhubClient(BaseClient, AsyncMediaMethods, AsyncTaskMethods):
         client, shared = shared_async_http_client()
         self._owns_http = not shared
         return client
-
-    async def chat(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> ChatCompletion:
-        """`POST /chat/completions`."""
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return await self._request(CHAT_COMPLETIONS, request)
-
-    async def stream_chat(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> AsyncStream[ChatCompletionChunk]:
-        """`POST /chat/completions` with `stream: true`."""
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return await self._stream(CHAT_COMPLETIONS, request)
-
-    async def stream_chat_dicts(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        capabilities: Capabilities = None,
-        **params: Any,
-    ) -> AsyncStream[dict[str, Any]]:
-        """The async twin of `AimhubClient.stream_chat_dicts`."""
-        request = self._build(
-            CHAT_COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            capabilities=capabilities,
-        )
-        return await self._stream(CHAT_COMPLETIONS, request, raw=True)
-
-    async def complete(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> Completion:
-        """Legacy `POST /completions`."""
-        request = self._build(
-            COMPLETIONS,
-            body,
-            params,
-            stream=False,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return await self._request(COMPLETIONS, request)
-
-    async def stream_complete(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> AsyncStream[Completion]:
-        """Legacy `POST /completions` with `stream: true`."""
-        request = self._build(
-            COMPLETIONS,
-            body,
-            params,
-            stream=True,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return await self._stream(COMPLETIONS, request)
-
-    async def embed(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> EmbeddingResponse:
-        """`POST /embeddings`."""
-        request = self._build(
-            EMBEDDINGS,
-            body,
-            params,
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return await self._request(EMBEDDINGS, request)
-
-    async def rerank(
-        self,
-        body: Body | None = None,
-        /,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-        **params: Any,
-    ) -> RerankResponse:
-        """`POST /rerank`."""
-        request = self._build(
-            RERANK,
-            body,
-            params,
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return await self._request(RERANK, request)
-
-    async def list_models(
-        self,
-        *,
-        extra_headers: Headers = None,
-        extra_query: Query = None,
-        timeout: TimeoutLike = None,
-    ) -> ModelList:
-        """`GET /models`."""
-        request = self._build(
-            MODELS,
-            None,
-            {},
-            stream=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-        return await self._request(MODELS, request)
 
     async def _request(
         self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request

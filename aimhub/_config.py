@@ -22,16 +22,12 @@ from aimhub._constants import (
     SECRET_QUERY_PARAMS,
 )
 from aimhub._exceptions import ConfigurationError
+from aimhub._routes import static_api_paths
 from aimhub._version import __version__
 
-# Paths users paste after the API root: the client adds these itself.
-_ENDPOINT_SUFFIXES = (
-    "/chat/completions",
-    "/completions",
-    "/embeddings",
-    "/rerank",
-    "/models",
-)
+# Paths users paste after the API root: the client adds these itself. Every static route of
+# the table, longest first (`/chat/completions` before `/completions`).
+_ENDPOINT_SUFFIXES = static_api_paths()
 _VERSION_SEGMENT = re.compile(r"/v\d+[a-z0-9]*$")
 # Host names (also IDN), IPv4 and IPv6 literals; httpx percent-encodes anything else.
 _HOST = re.compile(r"[\w.:\-]+")
@@ -42,8 +38,9 @@ TimeoutLike = float | httpx.Timeout | None
 def normalize_base_url(url: str) -> str:
     """Turn any pasted form of a gateway address into its API root.
 
-    `https://host`, `https://host/`, `https://host/v1` and `https://host/v1/chat/completions` all
-    become `https://host/v1`; a root that already ends in a version (`/api/paas/v4`) is kept.
+    `https://host`, `https://host/`, `https://host/v1` and `https://host/v1/chat/completions` (or
+    any other static route path of `aimhub/_routes.py`) all become `https://host/v1`; a root that
+    already ends in a version (`/api/paas/v4`) is kept.
 
     Raises:
         ConfigurationError: when the URL is not an absolute http(s) URL, or carries credentials

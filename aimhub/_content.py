@@ -6,7 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from aimhub._catalog import ModelCapabilities
+from aimhub._capabilities import ModelCapabilities
 from aimhub._exceptions import ConfigurationError
 
 __all__ = ["MediaBlock", "media_part"]

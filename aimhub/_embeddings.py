@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._exceptions import (
     APIResponseValidationError,
     AuthenticationError,

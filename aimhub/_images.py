@@ -11,41 +11,20 @@ from typing import Any
 
 import httpx
 
-from aimhub._calls import Call, FileInput, Route, Upload, read_upload
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._calls import Call, FileInput, Upload, read_upload
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._exceptions import APIResponseValidationError, ConfigurationError
 from aimhub._media_rules import MediaRules, check_choice, check_count, check_length, check_size
-from aimhub._request import parse_response
+from aimhub._response import parse_response
+from aimhub._routes import IMAGE_EDITS, IMAGE_GENERATIONS, IMAGE_VARIATIONS
 from aimhub.types import Image, ImagesResponse
 
 __all__ = [
-    "IMAGE_EDITS",
-    "IMAGE_GENERATIONS",
-    "IMAGE_VARIATIONS",
     "edit_call",
     "generation_call",
     "variation_call",
 ]
-
-IMAGE_GENERATIONS = Route.make("POST", "/images/generations", ImagesResponse)
-IMAGE_EDITS = Route.make(
-    "POST",
-    "/images/edits",
-    ImagesResponse,
-    multipart=True,
-    missing_hint="Use generate_image() with a prompt that describes the change instead.",
-)
-# new-api and one-api answer 501 api_not_implemented here (docs/gateway-behaviour.md §1).
-IMAGE_VARIATIONS = Route.make(
-    "POST",
-    "/images/variations",
-    ImagesResponse,
-    multipart=True,
-    missing_hint=(
-        "one-api/new-api gateways do not relay image variations; use edit_image() with a "
-        "prompt such as 'a variation of this image', or generate_image()."
-    ),
-)
 
 
 def _rules(model: str, capabilities: ModelCapabilities | None) -> MediaRules:

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from aimhub._exceptions import APIError, APIStatusError, RateLimitError, error_info
+from aimhub._error_parse import error_info
+from aimhub._exceptions import APIError, APIStatusError, RateLimitError
 
 if TYPE_CHECKING:
     import asyncio

@@ -11,19 +11,21 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aimhub._capabilities import ModelCapabilities, normalize_model_id, upgrade_role_rules
 from aimhub._constants import CAPABILITIES_ENV
 from aimhub._exceptions import ConfigurationError
 
-__all__ = ["load_capabilities", "measured_for"]
+__all__ = ["load_capabilities", "measured_for", "on_measured_change"]
 
 Measured = Mapping[str, Mapping[str, Any]]
 
 _loaded: dict[str, dict[str, Any]] = {}
+_on_change: list[Callable[[], None]] = []
 _lock = threading.Lock()
 
 
@@ -42,9 +44,13 @@ def load_capabilities(source: str | os.PathLike[str] | Mapping[str, Any]) -> Non
     rows = _rows_from(data, str(source) if isinstance(source, (str, os.PathLike)) else "mapping")
     with _lock:
         _loaded.update(rows)
-    from aimhub._catalog import clear_caches
+    for callback in _on_change:
+        callback()
 
-    clear_caches()
+
+def on_measured_change(callback: Callable[[], None]) -> None:
+    """Call `callback` after every `load_capabilities()` (the catalogue forgets its lookups)."""
+    _on_change.append(callback)
 
 
 def measured_for(name: str, env_value: str | None) -> dict[str, Any]:
@@ -81,7 +87,6 @@ def _read(path: str | os.PathLike[str], *, env: bool = False) -> Any:
 
 
 def _rows_from(data: Any, where: str) -> dict[str, dict[str, Any]]:
-    from aimhub._catalog import ModelCapabilities, normalize_model_id
 
     if isinstance(data, Mapping) and isinstance(data.get("models"), Mapping):
         # `aimhub probe --json` output: each model's measured fields are under "capabilities".
@@ -94,6 +99,7 @@ def _rows_from(data: Any, where: str) -> dict[str, dict[str, Any]]:
         if not isinstance(fields, Mapping):
             msg = f"measured capabilities ({where}): {model!r} must map to an object of fields"
             raise ConfigurationError(msg)
-        ModelCapabilities().replace(**fields)  # unknown field names fail here, naming them
-        rows[normalize_model_id(str(model))] = dict(fields)
+        upgraded = upgrade_role_rules(fields)  # once per load, not on every lookup
+        ModelCapabilities().replace(**upgraded)  # unknown field names fail here, naming them
+        rows[normalize_model_id(str(model))] = upgraded
     return rows

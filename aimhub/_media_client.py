@@ -19,7 +19,7 @@ import aimhub._moderation as _moderation
 from aimhub._byte_stream import AsyncByteStream, ByteStream
 from aimhub._calls import Call, FileInput, missing_route_hint, unexpected_json
 from aimhub._config import ClientConfig, TimeoutLike
-from aimhub._request import is_json_response
+from aimhub._response import is_json_response
 from aimhub.types import Balance, ImagesResponse, ModerationResponse, Transcription
 
 if TYPE_CHECKING:

@@ -7,14 +7,13 @@ from typing import Any
 
 import httpx
 
-from aimhub._calls import Call, Route
+from aimhub._calls import Call
 from aimhub._exceptions import APIResponseValidationError, ConfigurationError
-from aimhub._request import parse_response
+from aimhub._response import parse_response
+from aimhub._routes import MODERATIONS
 from aimhub.types import ModerationResponse
 
-__all__ = ["MODERATIONS", "moderation_call"]
-
-MODERATIONS = Route.make("POST", "/moderations", ModerationResponse)
+__all__ = ["moderation_call"]
 
 
 def moderation_call(

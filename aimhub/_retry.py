@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aimhub._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from aimhub._error_parse import effective_status, error_info
 from aimhub._exceptions import (
     APIConnectionError,
     APIError,
@@ -17,8 +18,6 @@ from aimhub._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    effective_status,
-    error_info,
     parse_retry_after,
 )
 

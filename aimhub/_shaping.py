@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aimhub._catalog import ModelCapabilities, StructuredMethod
+from aimhub._capabilities import ModelCapabilities, StructuredMethod
 from aimhub._exceptions import ConfigurationError
 
 __all__ = [
@@ -324,7 +324,7 @@ def _messages(messages: list[Any], caps: ModelCapabilities, model: str) -> list[
     messages = [_message(m, caps) for m in _lift_tool_media(messages)]
     if not caps.prompt_caching:
         messages = _without_cache_control(messages, model)
-    if caps.role_rules == "openai":
+    if caps.role_rules == "any_order":
         return messages
     return _alternate(messages, caps, model)
 
@@ -452,7 +452,7 @@ def _alternate(messages: list[Any], caps: ModelCapabilities, model: str) -> list
             merged[-1] = {**previous, "content": _join(previous["content"], message["content"])}
         else:
             merged.append(dict(message) if isinstance(message, Mapping) else message)
-    if caps.role_rules == "ernie":
+    if caps.role_rules == "strict_alternation_drop_leading_assistant":
         while merged and merged[0].get("role") == "assistant":
             _warn(
                 model,

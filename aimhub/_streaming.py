@@ -1,18 +1,152 @@
-"""Streams of typed chunks: the only code that pumps bytes; decoding lives in `StreamParser`."""
+"""Streams of typed chunks: `StreamParser` decodes, `Stream`/`AsyncStream` only pump bytes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, Iterator
 from types import TracebackType
-from typing import Generic
+from typing import Any, Generic
 
 import httpx
+from pydantic import ValidationError
+from pydantic_core import from_json
 
-from aimhub._exceptions import request_id_of
-from aimhub._request import ChunkT, StreamParser, safe_url, transport_error
+from aimhub._error_parse import is_error_body, make_status_error, request_id_of
+from aimhub._exceptions import APIError
+from aimhub._redact import redact, request_secrets
+from aimhub._request import safe_url
+from aimhub._response import (
+    NOT_JSON,
+    check_response,
+    is_json_response,
+    parse_response,
+    transport_error,
+    validation_error,
+)
+from aimhub._routes import ChunkT, Endpoint
+from aimhub._sse import ServerSentEvent, SSEDecoder
+
+logger = logging.getLogger("aimhub")
+
 
 #: A body that stops arriving, or arrives corrupted (bad gzip from a proxy), mid-read.
 _BROKEN_BODY = (httpx.TransportError, httpx.DecodingError)
+
+
+class StreamParser(Generic[ChunkT]):
+    """Bytes of a streamed answer in, chunks out; raises what the stream reports.
+
+    Pure and shared by `Stream` and `AsyncStream`: they only pump bytes into `feed()` and call
+    `finish()` at the end. Each event is parsed once into JSON; `raw=True` yields those dicts as
+    they are (the fast lane for consumers that normalise chunks themselves), otherwise they are
+    validated into the endpoint's chunk model.
+    """
+
+    __slots__ = ("_decoder", "_done", "_endpoint", "_json", "_parts", "_raw", "_response")
+
+    def __init__(
+        self, endpoint: Endpoint[Any, Any], response: httpx.Response, *, raw: bool = False
+    ) -> None:
+        self._endpoint = endpoint
+        self._response = response
+        self._raw = raw
+        self._decoder = SSEDecoder()
+        self._parts: list[str] = []
+        self._done = False
+        # A gateway may answer a stream request with plain JSON (an error, or a whole reply).
+        self._json = is_json_response(response)
+
+    @property
+    def partial_text(self) -> str:
+        """The answer text received so far."""
+        return "".join(self._parts)
+
+    @property
+    def done(self) -> bool:
+        """Whether `[DONE]` arrived."""
+        return self._done
+
+    def feed(self, data: bytes) -> list[ChunkT]:
+        """Decode one network chunk."""
+        if self._json or self._done:
+            return []
+        return self._chunks(self._decoder.feed(data))
+
+    def finish(self) -> list[ChunkT]:
+        """End of the byte stream."""
+        if self._done:
+            return []
+        if self._json:
+            return self._whole_json()
+        return self._chunks(self._decoder.flush())
+
+    def _chunks(self, events: list[ServerSentEvent]) -> list[ChunkT]:
+        chunks: list[ChunkT] = []
+        for event in events:
+            chunk = self._chunk(event)
+            if chunk is not None:
+                chunks.append(chunk)
+            if self._done:
+                break
+        return chunks
+
+    def _chunk(self, event: ServerSentEvent) -> Any:
+        data = event.data
+        if data == "[DONE]":
+            self._done = True
+            return None
+        try:
+            payload = from_json(data)
+        except ValueError:
+            payload = NOT_JSON
+        if type(payload) is dict:
+            if is_error_body(payload) or event.event == "error":
+                raise self._stream_error(payload)
+            chunk = payload if self._raw else self._validate(payload)
+            if chunk is not None:
+                if self._endpoint.chunk_text is not None:
+                    text = self._endpoint.chunk_text(payload)
+                    if text:
+                        self._parts.append(text)
+                return chunk
+        elif payload is not NOT_JSON and event.event == "error":
+            raise self._stream_error(payload)
+        if data.strip():
+            # Keep-alives such as `data: ping` are not chunks; say so instead of failing the answer.
+            logger.warning(
+                "aimhub: skipped a stream event that is not a JSON chunk: %.200r",
+                redact(data, request_secrets(self._response.request)),
+            )
+        return None
+
+    def _validate(self, payload: dict[str, Any]) -> Any:
+        chunk_type = self._endpoint.chunk_type
+        assert chunk_type is not None
+        try:
+            return chunk_type.model_validate(payload)
+        except ValidationError:
+            return None
+
+    def _stream_error(self, payload: object) -> APIError:
+        return make_status_error(
+            200,
+            payload,
+            request=self._response.request,
+            response=self._response,
+            partial_text=self.partial_text,
+            stream=True,
+        )
+
+    def _whole_json(self) -> list[ChunkT]:
+        response = self._response
+        error = check_response(response, stream=False)
+        if error is not None:
+            raise error
+        whole = parse_response(self._endpoint, response)
+        if self._endpoint.as_chunk is None:
+            raise validation_error(self._endpoint, response, "JSON instead of an event stream")
+        chunk = self._endpoint.as_chunk(whole)
+        return [chunk.model_dump(exclude_unset=True, exclude_none=True) if self._raw else chunk]
 
 
 class _StreamBase(Generic[ChunkT]):

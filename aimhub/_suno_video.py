@@ -12,11 +12,23 @@ from typing import Any
 
 import httpx
 
-from aimhub._calls import Call, Route
+from aimhub._calls import Call
 from aimhub._catalog import capabilities_for
-from aimhub._exceptions import ConfigurationError, is_error_body, make_status_error
-from aimhub._tasks import (
+from aimhub._error_parse import is_error_body, make_status_error
+from aimhub._exceptions import ConfigurationError
+from aimhub._routes import (
+    SUNO_FETCH,
+    SUNO_FETCH_MANY,
+    SUNO_LYRICS,
+    SUNO_MUSIC,
+    VIDEO_GENERATIONS,
+    VIDEO_GENERATIONS_FETCH,
+    VIDEOS,
+    VIDEOS_FETCH,
+    Route,
     TaskAnswer,
+)
+from aimhub._tasks import (
     _check_text,
     _dedupe,
     _json,
@@ -46,10 +58,6 @@ def _data(response: httpx.Response, what: str) -> Any:
 
 
 # --- Suno (§15) ------------------------------------------------------------------------------
-def _suno_route(method: str, path: str, *, idempotent: bool) -> Route[TaskAnswer]:
-    return Route.make(method, path, TaskAnswer, root=True, idempotent=idempotent, own_errors=True)
-
-
 def _suno_submitted(action: str) -> Any:
     def parse(response: httpx.Response) -> Task:
         data = _data(response, f"Suno {action.lower()}")
@@ -69,15 +77,13 @@ def suno_music(fields: Mapping[str, Any]) -> Call[Task]:
         )
         raise ConfigurationError(msg)
     body = {k: v for k, v in fields.items() if v is not None}
-    route = _suno_route("POST", "/suno/submit/music", idempotent=False)
-    return Call(route, _suno_submitted("MUSIC"), fields=body)
+    return Call(SUNO_MUSIC, _suno_submitted("MUSIC"), fields=body)
 
 
 def suno_lyrics(prompt: str, extra: Mapping[str, Any]) -> Call[Task]:
     """`POST /suno/submit/lyrics`."""
     _check_text("prompt", prompt)
-    route = _suno_route("POST", "/suno/submit/lyrics", idempotent=False)
-    return Call(route, _suno_submitted("LYRICS"), fields={"prompt": prompt, **extra})
+    return Call(SUNO_LYRICS, _suno_submitted("LYRICS"), fields={"prompt": prompt, **extra})
 
 
 def suno_task(data: Mapping[str, Any]) -> Task:
@@ -130,14 +136,12 @@ def _suno_listed(response: httpx.Response) -> list[Task]:
 def suno_fetch(task_id: str) -> Call[Task]:
     """`GET /suno/fetch/{id}`."""
     _check_text("task_id", task_id)
-    return Call(_suno_route("GET", f"/suno/fetch/{_segment(task_id)}", idempotent=True),
-                _suno_fetched)  # fmt: skip
+    return Call(SUNO_FETCH.at(id=_segment(task_id)), _suno_fetched)
 
 
 def suno_fetch_many(ids: Sequence[str]) -> Call[list[Task]]:
     """`POST /suno/fetch {"ids": [...]}`."""
-    route = _suno_route("POST", "/suno/fetch", idempotent=True)
-    return Call(route, _suno_listed, fields={"ids": list(ids)})
+    return Call(SUNO_FETCH_MANY, _suno_listed, fields={"ids": list(ids)})
 
 
 # --- video (§16) -----------------------------------------------------------------------------
@@ -154,8 +158,11 @@ def video_route_for(model: str, route: str | None = None) -> str:
     return chosen
 
 
-def _video_path(route: str) -> str:
-    return "/video/generations" if route == "generations" else "/videos"
+#: Each video route family's submit and fetch entries of the route table.
+_VIDEO_ROUTES: Mapping[str, tuple[Route[TaskAnswer], Route[TaskAnswer]]] = {
+    "generations": (VIDEO_GENERATIONS, VIDEO_GENERATIONS_FETCH),
+    "openai": (VIDEOS, VIDEOS_FETCH),
+}
 
 
 def video_task(data: Mapping[str, Any], *, model: str | None, route: str, base_url: str) -> Task:
@@ -222,8 +229,7 @@ def video_submit(
         if extra.get("image") is not None:
             body["input_reference"] = extra.pop("image")
     body.update({k: v for k, v in extra.items() if v is not None})
-    route_ = Route.make("POST", _video_path(family), TaskAnswer, idempotent=False, own_errors=True)
-    return Call(route_, _video_parser(model, family, base_url), fields=body)
+    return Call(_VIDEO_ROUTES[family][0], _video_parser(model, family, base_url), fields=body)
 
 
 def video_fetch(task_id: str, *, model: str | None, route: str | None, base_url: str) -> Call[Task]:
@@ -236,7 +242,5 @@ def video_fetch(task_id: str, *, model: str | None, route: str | None, base_url:
         )
         raise ConfigurationError(msg)
     family = video_route_for(model or "", route)
-    path = f"{_video_path(family)}/{_segment(task_id)}"
-    return Call(
-        Route.make("GET", path, TaskAnswer, own_errors=True), _video_parser(model, family, base_url)
-    )
+    route_ = _VIDEO_ROUTES[family][1].at(id=_segment(task_id))
+    return Call(route_, _video_parser(model, family, base_url))

@@ -14,31 +14,35 @@ from typing import Any
 
 import httpx
 
-from aimhub._calls import Call, Route
+from aimhub._calls import Call
+from aimhub._error_parse import ErrorInfo, classify, request_id_of
 from aimhub._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     BadRequestError,
     ConfigurationError,
-    ErrorInfo,
     InternalServerError,
     RateLimitError,
-    classify,
-    request_id_of,
 )
 from aimhub._redact import redact, request_secrets
+from aimhub._routes import (
+    MJ_ACTION,
+    MJ_BLEND,
+    MJ_DESCRIBE,
+    MJ_FETCH,
+    MJ_FETCH_MANY,
+    MJ_IMAGINE,
+    MJ_MODAL,
+    Route,
+    TaskAnswer,
+)
 from aimhub._task_errors import BannedPromptError, TaskNotFoundError, TaskSubmitError, copy_as
-from aimhub.types._base import ResponseModel
 from aimhub.types.tasks import Task, TaskButton, TaskKind, TaskStatus
 
 __all__ = ["STATUS_TABLE", "TaskRef", "parse_progress", "task_error"]
 
 #: A task, or its id with the kind (and, for video, the model) given separately.
 TaskRef = Task | str
-
-
-class TaskAnswer(ResponseModel):
-    """Any JSON answer of a task route; the parsers below read it."""
 
 
 # --- one status table for the three families (docs/gateway-behaviour.md §14-§16) -----------------
@@ -235,8 +239,9 @@ def mj_prefix(mode: str | None) -> str:
     return f"/mj-{mode}/mj"
 
 
-def _mj_route(method: str, path: str, *, idempotent: bool) -> Route[TaskAnswer]:
-    return Route.make(method, path, TaskAnswer, root=True, idempotent=idempotent, own_errors=True)
+def _in_mode(route: Route[TaskAnswer], mode: str | None) -> Route[TaskAnswer]:
+    """A `/mj/...` route of the table under the speed mode's prefix."""
+    return route.at(mj_prefix(mode) + route.endpoint.path.removeprefix("/mj"))
 
 
 def mj_task(data: Mapping[str, Any]) -> Task:
@@ -291,11 +296,11 @@ def _mj_submitted(action: str) -> Any:
     return parse
 
 
-def _mj_submit(path: str, action: str, mode: str | None, fields: dict[str, Any]) -> Call[Task]:
-    route = _mj_route("POST", f"{mj_prefix(mode)}/submit/{path}", idempotent=False)
-    return Call(
-        route, _mj_submitted(action), fields={k: v for k, v in fields.items() if v is not None}
-    )
+def _mj_submit(
+    route: Route[TaskAnswer], action: str, mode: str | None, fields: dict[str, Any]
+) -> Call[Task]:
+    body = {k: v for k, v in fields.items() if v is not None}
+    return Call(_in_mode(route, mode), _mj_submitted(action), fields=body)
 
 
 def _check_text(name: str, value: object) -> None:
@@ -326,7 +331,7 @@ def mj_imagine(
     _check_text("prompt", prompt)
     fields = {"prompt": prompt, "base64Array": _images("base64_images", base64_images), **extra}
     fields.setdefault("botType", "MID_JOURNEY")
-    return _mj_submit("imagine", "imagine", mode, fields)
+    return _mj_submit(MJ_IMAGINE, "imagine", mode, fields)
 
 
 def mj_action(
@@ -336,7 +341,7 @@ def mj_action(
     _check_text("task_id", task_id)
     _check_text("custom_id", custom_id)
     fields = {"taskId": task_id, "customId": custom_id, **extra}
-    return _mj_submit("action", "action", mode, fields)
+    return _mj_submit(MJ_ACTION, "action", mode, fields)
 
 
 def mj_blend(
@@ -350,7 +355,7 @@ def mj_blend(
         raise ConfigurationError(msg)
     fields = {"base64Array": images, "dimensions": dimensions, **extra}
     fields.setdefault("botType", "MID_JOURNEY")
-    return _mj_submit("blend", "blend", mode, fields)
+    return _mj_submit(MJ_BLEND, "blend", mode, fields)
 
 
 def mj_describe(base64_image: str, *, mode: str | None, extra: Mapping[str, Any]) -> Call[Task]:
@@ -358,7 +363,7 @@ def mj_describe(base64_image: str, *, mode: str | None, extra: Mapping[str, Any]
     _check_text("base64_image", base64_image)
     fields = {"base64": base64_image, **extra}
     fields.setdefault("botType", "MID_JOURNEY")
-    return _mj_submit("describe", "describe", mode, fields)
+    return _mj_submit(MJ_DESCRIBE, "describe", mode, fields)
 
 
 def mj_modal(
@@ -368,7 +373,7 @@ def mj_modal(
     """`POST /mj/submit/modal`: the prompt (and mask) a MODAL task waits for."""
     _check_text("task_id", task_id)
     fields = {"taskId": task_id, "prompt": prompt, "maskBase64": mask_base64, **extra}
-    return _mj_submit("modal", "modal", mode, fields)
+    return _mj_submit(MJ_MODAL, "modal", mode, fields)
 
 
 def _mj_fetched(response: httpx.Response) -> Task:
@@ -383,7 +388,7 @@ def _mj_fetched(response: httpx.Response) -> Task:
 def mj_fetch(task_id: str) -> Call[Task]:
     """`GET /mj/task/{id}/fetch`."""
     _check_text("task_id", task_id)
-    route = _mj_route("GET", f"/mj/task/{_segment(task_id)}/fetch", idempotent=True)
+    route = MJ_FETCH.at(id=_segment(task_id))
     return Call(route, _mj_fetched)
 
 
@@ -396,8 +401,7 @@ def _mj_listed(response: httpx.Response) -> list[Task]:
 
 def mj_fetch_many(ids: Sequence[str]) -> Call[list[Task]]:
     """`POST /mj/task/list-by-condition`: unknown ids are left out of the answer (§14)."""
-    route = _mj_route("POST", "/mj/task/list-by-condition", idempotent=True)
-    return Call(route, _mj_listed, fields={"ids": list(ids)})
+    return Call(MJ_FETCH_MANY, _mj_listed, fields={"ids": list(ids)})
 
 
 def _segment(task_id: str) -> str:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._exceptions import ConfigurationError
 
 __all__ = ["check_body", "check_model", "check_parameters"]

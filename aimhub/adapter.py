@@ -14,7 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aimhub._catalog import ModelCapabilities, capabilities_for
+    from aimhub._capabilities import ModelCapabilities
+    from aimhub._catalog import capabilities_for
     from aimhub._client import AimhubClient, AsyncAimhubClient
     from aimhub._constants import (
         API_KEY_ENV,
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     from aimhub.types import ChatCompletion
 
 _EXPORTS = {
-    "ModelCapabilities": "aimhub._catalog",
+    "ModelCapabilities": "aimhub._capabilities",
     "capabilities_for": "aimhub._catalog",
     "AimhubClient": "aimhub._client",
     "AsyncAimhubClient": "aimhub._client",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from aimhub._catalog import ModelCapabilities
+from aimhub._capabilities import ModelCapabilities
 from aimhub._catalog_data import BUILTIN_ROWS
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -140,3 +140,25 @@ def test_every_import_package_has_the_distribution_version() -> None:
     assert aimhub.__version__ == version("aimhub-llm")
     assert langchain_aimhub.__version__ == llamaindex_aimhub.__version__ == aimhub.__version__
     assert importlib.import_module("aimhub._version").__version__ == aimhub.__version__
+
+
+def test_catalogue_modules_import_without_a_circle() -> None:
+    # The record types and the built-in rows never import the lookup: `_catalog` imports them.
+    for module in ("aimhub._capabilities", "aimhub._catalog_data", "aimhub._measured"):
+        loaded = _modules_after(f"import {module}")
+        assert "aimhub._catalog" not in loaded, module
+    import aimhub._catalog
+    from aimhub._capabilities import ModelCapabilities
+
+    assert aimhub._catalog.ModelCapabilities is ModelCapabilities
+    assert aimhub.ModelCapabilities is ModelCapabilities
+
+
+def test_catalogue_forgets_lookups_after_load_capabilities() -> None:
+    code = (
+        "import aimhub; before = aimhub.capabilities_for('gpt-4o').vision; "
+        "aimhub.load_capabilities({'gpt-4o': {'vision': False}}); "
+        "print(before, aimhub.capabilities_for('gpt-4o').vision)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._embeddings import Embedder
 from aimhub._normalize import ChatStreamAccumulator
 from aimhub._shaping import shape_chat_request

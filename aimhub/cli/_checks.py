@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aimhub._catalog import ModelCapabilities
+from aimhub._capabilities import ModelCapabilities
 from aimhub._client import AimhubClient
 from aimhub._exceptions import (
     APIError,

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub._client import AimhubClient
 from aimhub.cli._checks import (
     CHAT_CHECKS,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from aimhub._catalog import ModelCapabilities, capabilities_for
+from aimhub._capabilities import ModelCapabilities
+from aimhub._catalog import capabilities_for
 from aimhub.types._base import LenientInt, NullableList, ResponseModel, WireModel
 
 

@@ -16,7 +16,8 @@ from langchain_core import exceptions as lc
 import aimhub
 import langchain_aimhub
 import llamaindex_aimhub
-from aimhub._exceptions import EmbeddingCountError, make_status_error
+from aimhub._error_parse import make_status_error
+from aimhub._exceptions import EmbeddingCountError
 from langchain_aimhub._errors import _BRIDGE, bridge
 
 KEY = "sk-pickle-test-0123456789abcdef"

@@ -16,7 +16,7 @@ import pytest
 
 from aimhub import APIError
 from aimhub._embeddings import Embedder, decode_vector
-from aimhub._request import _PARSE_ONCE_BYTES
+from aimhub._response import _PARSE_ONCE_BYTES
 from aimhub.types import EmbeddingResponse
 from tests.fakes import FakeGateway, make_client
 from tests.unit.core.test_embeddings_core import embed

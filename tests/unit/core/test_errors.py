@@ -25,8 +25,8 @@ from aimhub import (
     RateLimitError,
     UnsupportedEndpointError,
 )
-from aimhub._exceptions import error_info, make_status_error, split_request_ids
-from aimhub._request import check_response
+from aimhub._error_parse import error_info, make_status_error, split_request_ids
+from aimhub._response import check_response
 from tests.fakes import FakeGateway, call, json_reply, make_client, text_reply
 
 RID = "2025061512000012345678901234567"

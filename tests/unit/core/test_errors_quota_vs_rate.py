@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aimhub._exceptions import InsufficientQuotaError, RateLimitError, make_status_error
+from aimhub._error_parse import make_status_error
+from aimhub._exceptions import InsufficientQuotaError, RateLimitError
 
 
 @pytest.mark.parametrize(

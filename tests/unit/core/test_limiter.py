@@ -11,7 +11,7 @@ import pytest
 
 import aimhub._client
 from aimhub import AimhubClient, ConfigurationError, RateLimitError
-from aimhub._exceptions import make_status_error
+from aimhub._error_parse import make_status_error
 from aimhub._limiter import (
     FREE_RETRIES,
     INITIAL_LIMIT,

@@ -15,7 +15,7 @@ import yaml
 from aimhub import APIError, APIStatusError, AuthenticationError
 from aimhub._config import ClientConfig
 from aimhub._constants import SECRET_HEADERS, SECRET_QUERY_PARAMS
-from aimhub._exceptions import redact
+from aimhub._redact import redact
 from tests.fakes import (
     TEST_KEY,
     FakeGateway,

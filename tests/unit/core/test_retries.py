@@ -24,7 +24,7 @@ from aimhub import (
     UnsupportedEndpointError,
 )
 from aimhub._constants import MAX_RETRY_AFTER
-from aimhub._exceptions import make_status_error
+from aimhub._error_parse import make_status_error
 from aimhub._retry import RetryPolicy, parse_retry_after
 from tests.fakes import (
     FakeGateway,
