@@ -456,9 +456,9 @@ def _alternate(messages: list[Any], caps: ModelCapabilities, model: str) -> list
         while merged and merged[0].get("role") == "assistant":
             _warn(
                 model,
-                "ernie-leading-assistant",
-                "ERNIE requires the conversation to start with "
-                "a user turn; a leading assistant turn was left out",
+                "drop-leading-assistant",
+                "this model's upstream (ERNIE-style role rules) takes no assistant turn before "
+                "the first user turn; a leading assistant turn was left out",
             )
             merged.pop(0)
     elif merged and merged[0].get("role") == "assistant":
