@@ -111,7 +111,7 @@ IMPORTS = (
 #: Modules whose presence after an import means something heavy was pulled in.
 HEAVY = ("numpy", "openai", "tiktoken", "aiohttp", "langchain_openai", "llama_index.llms.openai")
 PACKAGES = (
-    "aimhub",
+    "aimhub-llm",
     "httpx",
     "httpcore",
     "pydantic",
