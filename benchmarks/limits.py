@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -225,6 +226,16 @@ def main() -> None:
     batch, emb_cap, emb_latency = 256, 8, 0.08
     chat_cap, chat_latency, concurrency = 16, 0.15, 64
 
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    print(
+        f"# Throughput at a gateway's limit\n\nWritten by `make bench` (`benchmarks/limits.py`, "
+        f"`benchmarks/decoding.py`) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at "
+        f"`{commit}`; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the "
+        "start. Each contender runs once on its defaults against a fresh loopback gateway "
+        "(`tests/capped_gateway.py`).\n"
+    )
     texts = [f"{chr(65 + i % 26)}text {i}" for i in range(texts_n)]
     requests = -(-texts_n // batch)
     limit = requests * emb_latency / emb_cap
