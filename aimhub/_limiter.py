@@ -28,6 +28,7 @@ instance using the same key share one budget.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 import threading
@@ -483,3 +484,21 @@ def reset_limiters() -> None:
     with _registry_lock:
         _registry.clear()
         _default_max[0] = MAX_LIMIT
+
+
+def _after_fork_in_child() -> None:
+    # Calls the parent had in flight at the fork hold slots that no thread of the child will
+    # free: a child forked mid-batch (`multiprocessing`'s default on Linux) would wait forever
+    # for a full window. What the limiter learned (window, holds) is kept.
+    global _registry_lock
+    _registry_lock = threading.Lock()
+    for limiter in _registry.values():
+        limiter._lock = threading.Lock()
+        limiter._retries.clear()
+        limiter._fresh.clear()
+        limiter.state.in_flight = 0
+        limiter.state.sleepers = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

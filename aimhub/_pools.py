@@ -9,8 +9,12 @@ closes it with its loop, so one `httpx.AsyncClient` serves every loop. Under a S
 async client uses httpx's own transport, whose pool belongs to the loop it first ran on: there
 each client keeps a pool of its own, as before.
 
-Pools are closed at interpreter exit, and a forked child starts with none (sockets must not be
-shared across processes).
+Pools are closed at interpreter exit. A forked child must not send on its parent's sockets: two
+processes writing to one keep-alive connection read each other's answers, or wait forever for
+one the other took (`multiprocessing`'s default `fork` on Linux, with a model built before the
+`Pool`). So in the child every sync pool is emptied in place (the clients built before the fork
+hold it), and the async registry starts afresh (an aiohttp session belongs to an event loop of
+the parent, which the child never runs).
 """
 
 from __future__ import annotations
@@ -37,17 +41,24 @@ def _key() -> _Key:
     return tuple(sorted(env_proxies().items()))
 
 
+def _set_up(client: httpx.Client) -> None:
+    # Also on a client in use (after a fork): the same object then has no connections.
+    httpx.Client.__init__(
+        client,
+        limits=DEFAULT_CONNECTION_LIMITS,
+        follow_redirects=True,
+        verify=default_ssl_context(),
+    )
+
+
 def shared_http_client() -> httpx.Client:
     """The process's default sync pool for the current proxy environment."""
     key = _key()
     with _lock:
         client = _sync.get(key)
         if client is None or client.is_closed:
-            client = _sync[key] = httpx.Client(
-                limits=DEFAULT_CONNECTION_LIMITS,
-                follow_redirects=True,
-                verify=default_ssl_context(),
-            )
+            client = _sync[key] = httpx.Client.__new__(httpx.Client)
+            _set_up(client)
         return client
 
 
@@ -70,6 +81,17 @@ def _forget() -> None:
     _async.clear()
 
 
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()  # another thread of the parent may have held it at the fork
+    for client in _sync.values():
+        # Set up anew, not replaced: the clients built before the fork hold this object. The
+        # parent's sockets are dropped, not closed by us (the child's copies close when
+        # collected, which leaves the parent's connections open).
+        _set_up(client)
+    _async.clear()
+
+
 def _close_at_exit() -> None:
     for client in list(_sync.values()):
         client.close()
@@ -78,4 +100,4 @@ def _close_at_exit() -> None:
 
 atexit.register(_close_at_exit)
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget)
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -30,6 +30,11 @@ class Counters:
     peak: int = 0
     ok: int = 0
     rejected: int = 0
+    #: Every embeddings input answered, in arrival order (what a job paid for).
+    inputs: list[str] = field(default_factory=list)
+    #: The bearer keys and client ports that requests came with.
+    keys: set[str] = field(default_factory=set)
+    ports: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -47,6 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
                 c.peak = max(c.peak, c.in_flight)
             else:
                 c.rejected += 1
+            c.keys.add(self.headers.get("authorization", "").removeprefix("Bearer "))
+            c.ports.append(self.client_address[1])
         if not admitted:
             error = {
                 "error": {"message": "当前分组上游负载已饱和，请稍后再试", "type": "new_api_error"}
@@ -55,6 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             time.sleep(c.latency)
+            if self.path.endswith("/embeddings"):
+                with c.lock:
+                    c.inputs.extend(body["input"])
             self._send(200, _answer(self.path, body, c.pad), {})
         finally:
             with c.lock:
