@@ -19,7 +19,7 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 NEWEST, OLDEST = PYTHONS[-1], PYTHONS[0]
 #: The runtime dependencies whose lowest allowed versions `lowest` installs.
 LOWEST_OF = [
-    "httpx", "pydantic", "aiohttp", "langchain-core", "llama-index-core", "typer", "rich",
+    "httpx", "pydantic", "aiohttp", "jiter", "langchain-core", "llama-index-core", "typer", "rich",
 ]
 PACKAGES = ["aimhub", "langchain_aimhub", "llamaindex_aimhub"]
 

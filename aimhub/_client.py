@@ -21,7 +21,7 @@ from aimhub._deadline import BoundedAsyncStream, BoundedSyncStream, CallClock
 from aimhub._exceptions import APIError
 from aimhub._limiter import AdaptiveLimiter
 from aimhub._media_client import AsyncMediaMethods, MediaMethods
-from aimhub._pools import shared_async_http_client, shared_http_client
+from aimhub._pools import shared_aiohttp_client, shared_async_http_client, shared_http_client
 from aimhub._response import (
     check_response,
     is_json_response,
@@ -125,6 +125,20 @@ class AimhubClient(BaseClient, ChatMethods, MediaMethods, TaskMethods):
 
     def _default_http(self) -> httpx.Client:
         return shared_http_client()
+
+    def _async_twin(self) -> AsyncAimhubClient | None:
+        """This client's settings and limiter over aiohttp's shared pool, for sync work that is
+        sent as async (aimhub/_portal.py); None when you passed `http_client`, which is then
+        used as it is, or when no async pool can be shared (a SOCKS proxy)."""
+        if self._user_http:
+            return None
+        http = shared_aiohttp_client()
+        if http is None:
+            return None
+        twin = AsyncAimhubClient.__new__(AsyncAimhubClient)
+        twin.__dict__.update(self.__dict__)  # immutable settings, and the same limiter
+        twin._http = http
+        return twin
 
     def _request(self, endpoint: Endpoint[ResponseT, Any], request: httpx.Request) -> ResponseT:
         return parse_response(endpoint, self._send(request, stream=False))

@@ -29,6 +29,7 @@ from aimhub._exceptions import (
     NotFoundError,
     PermissionDeniedError,
 )
+from aimhub._portal import run_blocking
 from aimhub.types import Embedding, EmbeddingResponse
 
 if TYPE_CHECKING:
@@ -293,13 +294,19 @@ class Embedder:
     def embed(self, client: AimhubClient, texts: Sequence[str]) -> list[Vector]:
         """Embed `texts` in input order; an empty list makes no request.
 
-        Batches run on up to `max_concurrency` threads. When some of several batches fail, the
-        others still run and `EmbeddingBatchError` names the inputs that failed.
+        Up to `max_concurrency` batches are in flight at once. On the default pool they run as
+        tasks on aimhub's background event loop, over aiohttp, which reads large answers
+        several times faster than httpx's sync transport (aimhub/_portal.py); with an
+        `http_client` of yours they run on threads over it. When some of several batches fail,
+        the others still run and `EmbeddingBatchError` names the inputs that failed.
         """
         inputs = check_inputs(texts)
         ranges = batch_ranges(len(inputs), self.batch_size)
         if not ranges:
             return []
+        twin = client._async_twin() if len(ranges) > 1 else None
+        if twin is not None:
+            return run_blocking(self._aembed_ranges(twin, inputs, ranges))
         stop = threading.Event()
         with _progress(self.show_progress_bar, len(inputs)) as advance:
 
@@ -329,6 +336,11 @@ class Embedder:
         ranges = batch_ranges(len(inputs), self.batch_size)
         if not ranges:
             return []
+        return await self._aembed_ranges(client, inputs, ranges)
+
+    async def _aembed_ranges(
+        self, client: AsyncAimhubClient, inputs: list[str], ranges: list[range]
+    ) -> list[Vector]:
         limit = asyncio.Semaphore(self.max_concurrency)
         stop = asyncio.Event()
         with _progress(self.show_progress_bar, len(inputs)) as advance:

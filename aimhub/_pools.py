@@ -29,7 +29,7 @@ from aimhub._aiohttp import AiohttpTransport, default_async_http_client, env_pro
 from aimhub._base_client import default_ssl_context
 from aimhub._constants import DEFAULT_CONNECTION_LIMITS
 
-__all__ = ["shared_async_http_client", "shared_http_client"]
+__all__ = ["shared_aiohttp_client", "shared_async_http_client", "shared_http_client"]
 
 _Key = tuple[tuple[str, str], ...]
 _lock = threading.Lock()
@@ -74,6 +74,15 @@ def shared_async_http_client() -> tuple[httpx.AsyncClient, bool]:
             return client, False  # httpx's transport is bound to one loop: not shareable
         _async[key] = client
         return client, True
+
+
+def shared_aiohttp_client() -> httpx.AsyncClient | None:
+    """The default async client if it is aiohttp's shared pool (any loop may use it), else None.
+
+    None under a SOCKS proxy, where the async client is httpx's own and bound to one loop.
+    """
+    client, shared = shared_async_http_client()
+    return client if shared else None  # an unshared one has opened nothing yet: just dropped
 
 
 def _forget() -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import jiter
 from pydantic import ValidationError
-from pydantic_core import from_json
 
 from aimhub._error_parse import decode_body, is_error_body, make_status_error, request_id_of
 from aimhub._exceptions import (
@@ -138,10 +138,10 @@ _PARSED_KEY = "aimhub.parsed_json"
 
 
 def _parse_once(response: httpx.Response) -> object:
-    # pydantic_core's parser decodes float-heavy bodies as fast as orjson does, so there is no
-    # optional dependency to prefer here (docs/throughput.md, "Decoding").
+    # jiter turns megabytes of floats into Python floats about a fifth faster than
+    # pydantic-core's bundled parser, and faster than orjson (docs/throughput.md, "Decoding").
     try:
-        body = from_json(response.content)
+        body = jiter.from_json(response.content)
     except ValueError:
         return NOT_JSON
     response.extensions[_PARSED_KEY] = body
