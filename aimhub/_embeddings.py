@@ -230,7 +230,7 @@ class Embedder:
         batch_size: inputs per request.
         encoding_format: `"float"` or `"base64"`, always sent; either answer is decoded.
         dimensions: sent only when set, for models that can shorten their vectors.
-        max_concurrency: requests in flight at once (threads when sync, tasks when async).
+        max_concurrency: requests in flight at once, sync or async (see `embed`).
         show_progress_bar: a tqdm bar over inputs, when tqdm is installed.
         extra_body: more request fields, e.g. `{"user": "..."}`; ours win on a clash.
     """

@@ -47,23 +47,25 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
         raise RuntimeError(msg)
     context = contextvars.copy_context()
     result: Future[T] = Future()
+    started: list[asyncio.Task[T]] = []
 
     def start() -> None:
-        if not result.set_running_or_notify_cancel():
+        if result.cancelled():  # the caller gave up before the loop got here
             coroutine.close()
             return
         # Created inside the caller's context, so the task runs in a copy of it.
         task = context.run(loop.create_task, coroutine)
+        started.append(task)
         task.add_done_callback(lambda done: _settle(result, done))
-        result.add_done_callback(lambda _: _cancel_from_caller(loop, task))
 
     loop.call_soon_threadsafe(start)
     try:
         return result.result()
     except BaseException:
         # The wait itself was interrupted (KeyboardInterrupt): stop the work, do not orphan it.
-        if not result.done():
-            result.cancel()  # its callback cancels the task, on the loop
+        # Scheduled after `start`, so the task exists by then, or never will.
+        if result.cancel():
+            loop.call_soon_threadsafe(_cancel, started)
         raise
 
 
@@ -78,9 +80,9 @@ def _settle(result: Future[Any], task: asyncio.Task[Any]) -> None:
         result.set_result(task.result())
 
 
-def _cancel_from_caller(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
-    if not task.done():
-        loop.call_soon_threadsafe(task.cancel)
+def _cancel(started: list[asyncio.Task[Any]]) -> None:
+    for task in started:
+        task.cancel()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop:

@@ -11,6 +11,7 @@ incumbents appear when they are importable (in `.venv-bench`). Median of `--roun
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -83,6 +84,10 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(rounds):  # interleaved, so a noisy neighbour hurts every row alike
             for name, run in runs.items():
+                # Each run starts from the same heap: the previous contender's 10 million floats
+                # are freed and collected outside the timing, not traversed by this one's GC.
+                vectors = None
+                gc.collect()
                 started = time.perf_counter()
                 vectors = run(texts)
                 times[name].append(time.perf_counter() - started)

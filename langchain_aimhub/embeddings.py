@@ -48,7 +48,7 @@ class AimhubEmbeddings(GatewayFields, Embeddings):
     chunk_size: int | None = None
     """Inputs per request; defaults to the model's cap in the catalogue (256 if unknown)."""
     max_concurrency: int = DEFAULT_EMBEDDING_CONCURRENCY
-    """Requests in flight at once: threads for sync calls, tasks for async ones."""
+    """Requests in flight at once, for sync and async calls alike (`docs/throughput.md`)."""
     show_progress_bar: bool = False
     """Show a tqdm bar over the inputs (when tqdm is installed)."""
     encoding_format: Literal["float", "base64"] | None = None

@@ -62,8 +62,8 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
     )
     max_concurrency: int = Field(
         default=DEFAULT_EMBEDDING_CONCURRENCY,
-        description="Batches in flight at once in get_text_embedding_batch (threads) and "
-        "aget_text_embedding_batch (tasks); the key's adaptive limiter caps the total.",
+        description="Batches in flight at once in get_text_embedding_batch and "
+        "aget_text_embedding_batch; the key's adaptive limiter caps the total.",
     )
 
     @model_validator(mode="before")
