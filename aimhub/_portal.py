@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextvars
+import logging
 import os
 import threading
 from collections.abc import Coroutine
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 __all__ = ["run_blocking"]
 
 T = TypeVar("T")
+logger = logging.getLogger("aimhub")
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -58,8 +60,8 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
         started.append(task)
         task.add_done_callback(lambda done: _settle(result, done))
 
-    loop.call_soon_threadsafe(start)
-    try:
+    try:  # from the scheduling on: Ctrl-C may land on any line
+        loop.call_soon_threadsafe(start)
         return result.result()
     except BaseException:
         # The wait itself was interrupted (KeyboardInterrupt): stop the work, do not orphan it.
@@ -88,7 +90,7 @@ def _cancel(started: list[asyncio.Task[Any]]) -> None:
 def _running_loop() -> asyncio.AbstractEventLoop:
     global _loop, _thread
     with _lock:
-        if _loop is None or _thread is None or not _thread.is_alive():
+        if _loop is None or _thread is None or not _thread.is_alive():  # first use, or died
             loop = asyncio.new_event_loop()
             ready = threading.Event()
             thread = threading.Thread(
@@ -103,9 +105,22 @@ def _running_loop() -> asyncio.AbstractEventLoop:
 def _serve(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
     asyncio.set_event_loop(loop)
     loop.call_soon(ready.set)
+    global _loop
     try:
         loop.run_forever()
+    except BaseException:
+        # An exit that escaped a task: that task's caller gets it (below); the thread ends.
+        logger.debug("aimhub: the background event loop stopped", exc_info=True)
     finally:
+        with _lock:
+            if _loop is loop:
+                _loop = None  # new calls start a new loop instead of queueing on this one
+        # Work still here (the loop was stopped at exit, or died of an error that escaped a
+        # task) is cancelled, so that every waiting caller gets an answer instead of hanging.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         # Closes aiohttp's sessions on this loop (aimhub/_aiohttp.py) before the loop goes.
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()

@@ -187,3 +187,29 @@ def test_a_failed_batch_on_the_portal_names_its_inputs(socket_enabled: None) -> 
     assert served
     assert all(error.vectors[i] == EXPECTED[i] for i in served)
     assert sorted(served + error.failed_inputs) == list(range(len(TEXTS)))
+
+
+def test_a_caller_never_waits_on_a_loop_that_died() -> None:
+    async def escapes() -> None:
+        await asyncio.sleep(0)
+        raise SystemExit("a task let an exit escape")  # asyncio lets this stop the loop
+
+    async def bystander() -> None:
+        await asyncio.sleep(30)
+
+    outcome: list[BaseException] = []
+
+    def wait_as_bystander() -> None:
+        try:
+            run_blocking(bystander())
+        except BaseException as exc:  # recorded for the assertion
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait_as_bystander)
+    waiter.start()
+    with pytest.raises(SystemExit):
+        run_blocking(escapes())
+    waiter.join(10)
+    assert not waiter.is_alive(), "a caller was left waiting on a dead loop"
+    assert outcome
+    assert run_blocking(_where()) == "aimhub-portal"  # the next call starts a new loop
