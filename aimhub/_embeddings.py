@@ -12,7 +12,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -290,6 +290,11 @@ class Embedder:
         """The checked inputs (see `check_inputs`), cut into request-sized batches."""
         inputs = check_inputs(texts)
         return [inputs[r.start : r.stop] for r in batch_ranges(len(inputs), self.batch_size)]
+
+    def progress(self, total: int) -> AbstractContextManager[Callable[[int], object]]:
+        """One bar over `total` inputs when `show_progress_bar`, for a caller that embeds in
+        parts; the context gives the function to call with each part's size."""
+        return _progress(self.show_progress_bar, total)
 
     def embed(self, client: AimhubClient, texts: Sequence[str]) -> list[Vector]:
         """Embed `texts` in input order; an empty list makes no request.

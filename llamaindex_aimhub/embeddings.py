@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 from collections import deque
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import AliasChoices, Field, model_validator
 
+from aimhub import EmbeddingBatchError
 from aimhub.adapter import DEFAULT_EMBEDDING_CONCURRENCY, Embedder, capabilities_for
 from llamaindex_aimhub._retrieval import GatewayFields
 
@@ -18,12 +21,42 @@ __all__ = ["AimhubEmbedding"]
 
 # Per call of the batch methods (and the tasks they start): vectors fetched ahead, concurrently,
 # for LlamaIndex's own per-batch loop to pick up; and the async call's bound on batches in flight.
-_prefetched: contextvars.ContextVar[deque[tuple[list[str], list[list[float]]]] | None] = (
-    contextvars.ContextVar("aimhub_prefetched", default=None)
+
+
+@dataclass
+class _Ahead:
+    batches: deque[tuple[list[str], list[list[float]]]]
+    #: Storing what a failed call was served: a batch not fetched ahead is never sent.
+    offline: bool = False
+
+
+class _NotFetched(Exception):  # noqa: N818 - a marker, never raised to users
+    """LlamaIndex asked, while storing a failed call's vectors, for texts not fetched."""
+
+
+_prefetched: contextvars.ContextVar[_Ahead | None] = contextvars.ContextVar(
+    "aimhub_prefetched", default=None
 )
 _in_flight: contextvars.ContextVar[asyncio.Semaphore | None] = contextvars.ContextVar(
     "aimhub_in_flight", default=None
 )
+
+
+def _cache_misses(cache: Any, batches: list[list[str]]) -> list[list[str]]:
+    # What LlamaIndex's loop will ask for, batch by batch: the texts the cache lacks, less those
+    # an earlier batch of the window fetches (stored before this batch is looked up). Vectors
+    # live in the cache's "embeddings" collection, as LlamaIndex stores them.
+    fetched: set[str] = set()
+    misses: list[list[str]] = []
+    for batch in batches:
+        missing = [
+            text
+            for text in batch
+            if text not in fetched and cache.get(key=text, collection="embeddings") is None
+        ]
+        misses.append(missing)
+        fetched.update(missing)
+    return misses
 
 
 class AimhubEmbedding(GatewayFields, BaseEmbedding):
@@ -103,28 +136,92 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
     ) -> list[list[float]]:
         """Embed `texts` with up to `max_concurrency` batches in flight, in input order.
 
-        LlamaIndex's own loop sends one batch after another; here every batch is fetched
+        LlamaIndex's own loop sends one batch after another; here the batches are fetched
         first, concurrently (with a tqdm bar and texts/s when `show_progress`), then handed to
-        that loop, so its callbacks and instrumentation events fire per batch as before. With
-        an `embeddings_cache` or a `rate_limiter` set, LlamaIndex's loop runs unchanged.
+        that loop, so its callbacks and instrumentation events fire per batch as before.
+
+        With an `embeddings_cache`, only the texts the cache lacks are fetched, one window of
+        `max_concurrency` batches at a time: LlamaIndex stores each window's vectors before the
+        next is sent, and a window that fails part-way has the batches it got back stored
+        before `EmbeddingBatchError` is raised, so a rerun pays only for the failed batches.
+        (The cache is read twice per text: once here to find what is missing, once by
+        LlamaIndex.)
+        With a `rate_limiter` set, LlamaIndex's loop runs unchanged.
         """
         # `rate_limiter` is a field of llama-index-core 0.14.16+ only.
-        limited = getattr(self, "rate_limiter", None) is not None
-        if self.embeddings_cache is not None or limited or not texts:
+        if getattr(self, "rate_limiter", None) is not None or not texts:
             return super().get_text_embedding_batch(texts, show_progress, **kwargs)
-        embedder = self._embedder()
-        batches = embedder.batches(texts)
-        vectors = replace(embedder, show_progress_bar=show_progress).embed(self._client, texts)
-        ahead: deque[tuple[list[str], list[list[float]]]] = deque()
+        embedder = replace(self._embedder(), show_progress_bar=show_progress)
+        if self.embeddings_cache is None:
+            vectors = embedder.embed(self._client, texts)
+            return self._batch_with(embedder.batches(texts), vectors, texts, kwargs)
+        size = embedder.batch_size
+        window = size * embedder.max_concurrency
+        quiet = replace(embedder, show_progress_bar=False)
+        results: list[list[float]] = []
+        with embedder.progress(len(texts)) as advance:
+            for start in range(0, len(texts), window):
+                part = texts[start : start + window]
+                batches = [part[i : i + size] for i in range(0, len(part), size)]
+                misses = _cache_misses(self.embeddings_cache, batches)
+                wanted = [text for batch in misses for text in batch]
+                try:
+                    vectors = quiet.embed(self._client, wanted) if wanted else []
+                except EmbeddingBatchError as error:
+                    self._store_served(batches, misses, error, kwargs)
+                    raise
+                results.extend(self._batch_with(misses, vectors, part, kwargs))
+                advance(len(part))
+        return results
+
+    def _batch_with(
+        self,
+        batches: list[list[str]],
+        vectors: Sequence[list[float] | None],
+        texts: list[str],
+        kwargs: dict[str, Any],
+        *,
+        offline: bool = False,
+    ) -> list[list[float]]:
+        # Runs LlamaIndex's loop over `texts`, which takes each batch's vectors from `vectors`.
+        ahead = _Ahead(deque(), offline)
         start = 0
         for batch in batches:
-            ahead.append((batch, vectors[start : start + len(batch)]))
-            start += len(batch)
+            if batch:
+                ahead.batches.append((batch, vectors[start : start + len(batch)]))  # type: ignore[arg-type]
+                start += len(batch)
         token = _prefetched.set(ahead)
         try:
             return super().get_text_embedding_batch(texts, False, **kwargs)
         finally:
             _prefetched.reset(token)
+
+    def _store_served(
+        self,
+        batches: list[list[str]],
+        misses: list[list[str]],
+        error: EmbeddingBatchError,
+        kwargs: dict[str, Any],
+    ) -> None:
+        # A window failed part-way: the batches whose vectors all came back still go through
+        # LlamaIndex's loop, which stores them, so that a rerun pays only for what failed.
+        served_batches: list[list[str]] = []
+        served_misses: list[list[str]] = []
+        served_vectors: list[list[float] | None] = []
+        start = 0
+        for batch, missing in zip(batches, misses, strict=True):
+            got = error.vectors[start : start + len(missing)]
+            start += len(missing)
+            if missing and all(vector is not None for vector in got):
+                served_batches.append(batch)
+                served_misses.append(missing)
+                served_vectors.extend(got)
+        if not served_batches:
+            return
+        texts = [text for batch in served_batches for text in batch]
+        # LlamaIndex regroups `texts` into the same batches: all but the window's last are full.
+        with contextlib.suppress(_NotFetched):
+            self._batch_with(served_misses, served_vectors, texts, kwargs, offline=True)
 
     async def aget_text_embedding_batch(
         self, texts: list[str], show_progress: bool = False, **kwargs: Any
@@ -153,8 +250,10 @@ class AimhubEmbedding(GatewayFields, BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         ahead = _prefetched.get()
-        if ahead and ahead[0][0] == texts:
-            return ahead.popleft()[1]
+        if ahead is not None and ahead.batches and ahead.batches[0][0] == texts:
+            return ahead.batches.popleft()[1]
+        if ahead is not None and ahead.offline:
+            raise _NotFetched
         return self._embedder().embed(self._client, texts)
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:

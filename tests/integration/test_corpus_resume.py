@@ -198,12 +198,56 @@ def test_ingestion_pipeline_resumes_by_part_when_persisted_after_each(tmp_path: 
 def test_an_embeddings_cache_resumes_to_the_batch() -> None:
     cache = SimpleKVStore()  # a persistent BaseKVStore in a real job
     broken = Gateway(healthy_for=65)
-    with pytest.raises(aimhub.InternalServerError):
+    with pytest.raises(aimhub.EmbeddingBatchError) as caught:
         _llamaindex(broken, embeddings_cache=cache).get_text_embedding_batch(TEXTS)
-    assert broken.answered == TEXTS[:60]  # one batch after another, in order
+    # The first window (8 batches, sent together) lost 2 batches; the 6 served were stored.
+    assert len(broken.answered) == 60
+    assert len(caught.value.failed_inputs) == 20
 
     healthy = Gateway()
     pipeline = IngestionPipeline(transformations=[_llamaindex(healthy, embeddings_cache=cache)])
     nodes = pipeline.run(documents=_documents())
-    assert healthy.answered == TEXTS[60:]
+    assert sorted(healthy.answered) == sorted(set(TEXTS) - set(broken.answered))
+    assert len(healthy.answered) == 40  # nothing paid twice
     assert [n.embedding for n in nodes] == [vector_for(t) for t in TEXTS]
+
+
+def test_an_embeddings_cache_keeps_batches_concurrent() -> None:
+    cache = SimpleKVStore()
+    in_flight = peak = 0
+    lock = threading.Lock()
+    gateway = Gateway()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        try:
+            threading.Event().wait(0.02)  # long enough for the window's batches to overlap
+            return gateway(request)
+        finally:
+            with lock:
+                in_flight -= 1
+
+    model = AimhubEmbedding(
+        model=MODEL,
+        api_key="sk-test",
+        base_url="https://gw.test",
+        embed_batch_size=10,
+        max_concurrency=4,
+        http_client=httpx.Client(transport=httpx.MockTransport(answer)),
+        embeddings_cache=cache,
+    )
+    texts = [*TEXTS, *TEXTS[:15]]  # repeats across batches: fetched once, then read back
+    assert model.get_text_embedding_batch(texts) == [vector_for(t) for t in texts]
+    assert peak == 4
+    assert sorted(gateway.answered) == sorted(TEXTS)
+    assert model.get_text_embedding_batch(TEXTS[:30]) == [vector_for(t) for t in TEXTS[:30]]
+    assert len(gateway.answered) == 100  # the second call came from the cache
+
+    model.embeddings_cache = SimpleKVStore()
+    gateway.answered.clear()
+    repeated = [*TEXTS[:20], *TEXTS[:10]]  # the third batch repeats the first, in one window
+    assert model.get_text_embedding_batch(repeated) == [vector_for(t) for t in repeated]
+    assert sorted(gateway.answered) == sorted(TEXTS[:20])  # each text paid for once
