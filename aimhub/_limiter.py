@@ -10,7 +10,10 @@ fresh call takes each freed slot first. So every attempt passes through one limi
   full (slow start). A rejection sets it to the number of calls that were in flight besides the
   rejected one: against a cap of N this lands on N in one storm. After that it probes one higher
   per `PROBE_SUCCESSES x window` successes, and each probe that fails at the same ceiling doubles
-  the wait before the next, so a steady cap costs a handful of 429s per job.
+  the wait before the next, so a steady cap costs a handful of 429s per job. Only a probe that
+  holds at the level that failed before (the cap has risen) makes probing eager again: a
+  rejection just below the ceiling (a gateway that frees its slot a moment after answering)
+  shrinks the window but leaves the backoff alone.
 * **One shared backoff.** Rejected calls wait on one gate, pushed out by every new rejection to
   `Retry-After` (or the computed backoff), then re-enter through the window ahead of fresh calls.
   When even a lone call is rejected (a per-minute limit, not a concurrency cap) the gate holds
@@ -147,7 +150,10 @@ class LimitState:
     sleepers: int = 0
     successes: int = 0
     probe_backoff: int = 1
+    #: The window the last rejection left: what the gateway served at once.
     ceiling: int = 0
+    #: The window at which the last probe failed; holding there means the cap has risen.
+    failed_at: int = 0
     rejections: int = 0
 
     def __post_init__(self) -> None:
@@ -186,6 +192,9 @@ class LimitState:
             return
         self.successes += 1
         if self.successes >= self.window * PROBE_SUCCESSES * self.probe_backoff:
+            if 0 < self.failed_at <= self.window:
+                self.probe_backoff = 1
+                self.failed_at = 0
             self.limit += 1
             self.successes = 0
 
@@ -202,9 +211,12 @@ class LimitState:
         self.slow_start = False
         new = max(1, min(self.window, others))
         if new < self.window:
-            # The same ceiling failing again means the cap is steady: probe less often.
-            same = new >= self.ceiling > 0
-            self.probe_backoff = min(self.probe_backoff * 2, MAX_PROBE_BACKOFF) if same else 1
+            # A probe above the ceiling failing back to it means the cap is steady: probe less
+            # often. A rejection at or below the ceiling says the cap is lower (or the gateway
+            # was slow to free a slot), nothing about probing.
+            if self.window > self.ceiling and new >= self.ceiling > 0:
+                self.probe_backoff = min(self.probe_backoff * 2, MAX_PROBE_BACKOFF)
+                self.failed_at = self.window
             self.ceiling = new
             self.limit = float(new)
             self.successes = 0

@@ -99,6 +99,53 @@ def test_after_a_rejection_probing_is_slow_and_backs_off_at_a_steady_ceiling() -
     assert successes_until_growth() == 2 * first
 
 
+def _successes_until_growth(state: LimitState) -> int:
+    window, count = state.window, 0
+    while state.window == window:
+        state.in_flight = window
+        state.on_success()
+        count += 1
+    return count
+
+
+def _probe_fails(state: LimitState) -> None:
+    state.in_flight = state.window
+    state.on_rejected(0.0, 1.0)
+
+
+def test_a_rejection_just_below_the_ceiling_does_not_make_probing_eager_again() -> None:
+    state = LimitState(limit=17)
+    _probe_fails(state)  # the storm lands on 16
+    _successes_until_growth(state)
+    _probe_fails(state)  # 17 fails: the cap is steady, probe half as often
+    assert state.probe_backoff == 2
+    # A gateway that frees its slot a moment after answering rejects the 16th call now and then.
+    state.in_flight = 16
+    state.on_rejected(0.0, 1.0)
+    assert state.window == 15
+    assert state.probe_backoff == 2
+    assert _successes_until_growth(state) == 15 * 4 * 2  # back to 16 at the same pace
+    assert _successes_until_growth(state) == 16 * 4 * 2  # 16 held before: no news
+    _probe_fails(state)  # 17 fails again
+    assert state.probe_backoff == 4
+
+
+def test_a_probe_that_holds_where_one_failed_before_makes_probing_eager_again() -> None:
+    state = LimitState(limit=17)
+    _probe_fails(state)
+    _successes_until_growth(state)
+    _probe_fails(state)
+    _successes_until_growth(state)
+    _probe_fails(state)
+    assert (state.window, state.probe_backoff) == (16, 4)
+    assert _successes_until_growth(state) == 16 * 4 * 4
+    # The gateway now allows more: 17 holds for a whole probe interval, and the next probe
+    # comes at the eager pace.
+    assert _successes_until_growth(state) == 17 * 4 * 4
+    assert state.probe_backoff == 1
+    assert _successes_until_growth(state) == 18 * 4
+
+
 def test_the_window_never_exceeds_max_limit() -> None:
     state = LimitState(limit=8, max_limit=8)
     _fill(state, 8)
