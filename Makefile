@@ -39,6 +39,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PACKAGES) tests noxfile.py $(wildcard examples scripts benchmarks)
+	$(VENV)/bin/ruff format --check $(PACKAGES) tests noxfile.py $(wildcard examples scripts benchmarks)
 	$(VENV)/bin/mypy $(PACKAGES)
 
 demo: $(DEMO_STAMP)

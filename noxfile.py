@@ -19,7 +19,14 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 NEWEST, OLDEST = PYTHONS[-1], PYTHONS[0]
 #: The runtime dependencies whose lowest allowed versions `lowest` installs.
 LOWEST_OF = [
-    "httpx", "pydantic", "aiohttp", "jiter", "langchain-core", "llama-index-core", "typer", "rich",
+    "httpx",
+    "pydantic",
+    "aiohttp",
+    "jiter",
+    "langchain-core",
+    "llama-index-core",
+    "typer",
+    "rich",
 ]
 PACKAGES = ["aimhub", "langchain_aimhub", "llamaindex_aimhub"]
 
@@ -54,7 +61,14 @@ def locked(session: nox.Session) -> None:
     Without the `ray` extra: Ray Data is heavy and its tests run once, in `make test`.
     """
     session.run_install(
-        "uv", "sync", "--locked", "--all-extras", "--no-extra", "ray", "--group", "dev",
+        "uv",
+        "sync",
+        "--locked",
+        "--all-extras",
+        "--no-extra",
+        "ray",
+        "--group",
+        "dev",
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )
     _suite(session)
@@ -63,8 +77,9 @@ def locked(session: nox.Session) -> None:
 @nox.session(python=NEWEST)
 def latest(session: nox.Session) -> None:
     """A fresh resolution, ignoring the lock: the newest versions pyproject.toml allows."""
-    session.install("--refresh", "--resolution", "highest", "-e", ".[all]",
-                    "--group", "test", "--group", "lint")
+    session.install(
+        "--refresh", "--resolution", "highest", "-e", ".[all]", "--group", "test", "--group", "lint"
+    )
     session.run("uv", "pip", "list", silent=False)
     _suite(session)
 
@@ -78,8 +93,9 @@ def lowest(session: nox.Session) -> None:
     """
     constraints = Path(session.create_tmp()) / "lowest.txt"
     constraints.write_text("\n".join(_lower_bounds()) + "\n")
-    session.install("-e", ".[all]", "--group", "test", "--group", "lint",
-                    "--constraint", str(constraints))
+    session.install(
+        "-e", ".[all]", "--group", "test", "--group", "lint", "--constraint", str(constraints)
+    )
     session.run("uv", "pip", "list", silent=False)
     _suite(session)
 

@@ -105,7 +105,6 @@ class ReadmeGateway:
             return httpx.Response(200, json={"object": "list", "total_usage": 750.0})
         return self.chat(request)
 
-
     def _midjourney(self, request: httpx.Request) -> httpx.Response:
         """midjourney-proxy as new-api relays it (docs/gateway-behaviour.md §14): a submit
         answers `code: 1` and the task id; a fetch of a finished task has its image, buttons."""

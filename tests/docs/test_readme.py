@@ -59,9 +59,7 @@ def test_the_readme_has_its_samples() -> None:
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[_id(b) for b in BLOCKS])
-def test_readme_block_runs_as_written(
-    block: Block, socket_enabled: None, tmp_path: Path
-) -> None:
+def test_readme_block_runs_as_written(block: Block, socket_enabled: None, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     with serving() as (base_url, gateway):
         env.update(AIMHUB_API_KEY=API_KEY, AIMHUB_BASE_URL=base_url, NO_PROXY="*")

@@ -14,6 +14,7 @@ from tests.fakes import load_demo
 
 pytestmark = [pytest.mark.local_server, pytest.mark.vcr]
 
+
 @pytest.fixture(scope="module")
 def vcr_cassette_dir() -> str:
     return str(CASSETTES / "demo")

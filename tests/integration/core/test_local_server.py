@@ -90,9 +90,7 @@ def test_embedding_server_returns_one_vector_per_token_not_per_input() -> None:
     # llama-cpp-python with `--embedding true` and no pooling: the raw response is a list of
     # token vectors per input. `client.embed` returns it as sent; shaping happens elsewhere.
     with AimhubClient(api_key=KEY, base_url=EMBED_URL, max_retries=0) as client:
-        reply = client.embed(
-            model=MODEL, input=["hello world", "hi"], encoding_format="float"
-        )
+        reply = client.embed(model=MODEL, input=["hello world", "hi"], encoding_format="float")
     assert [item.index for item in reply.data] == [0, 1]
     first, second = (item.embedding for item in reply.data)
     assert isinstance(first, list)
@@ -105,11 +103,21 @@ def test_embedding_server_returns_one_vector_per_token_not_per_input() -> None:
 
 
 def test_tool_choice_required_is_a_500_with_an_empty_message(client: AimhubClient) -> None:
-    tool = {"type": "function", "function": {"name": "get_weather", "parameters": {
-        "type": "object", "properties": {"city": {"type": "string"}}}}}
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
     with pytest.raises(InternalServerError) as info:
-        client.chat(model=MODEL, messages=[{"role": "user", "content": "Weather in Paris?"}],
-                    tools=[tool], tool_choice="required", max_tokens=24)
+        client.chat(
+            model=MODEL,
+            messages=[{"role": "user", "content": "Weather in Paris?"}],
+            tools=[tool],
+            tool_choice="required",
+            max_tokens=24,
+        )
     assert info.value.status_code == 500
     assert "the server gave no error message" in str(info.value)
     assert info.value.request_id  # from `x-request-id`
@@ -128,9 +136,10 @@ def test_prompt_longer_than_the_context_raises_context_length_exceeded(
 
 def test_base_url_without_the_api_root_gives_not_found_pointing_at_base_url() -> None:
     wrong = CHAT_URL.removesuffix("/v1") + "/openai"  # normalised to .../openai/v1
-    with AimhubClient(api_key=KEY, base_url=wrong, max_retries=0) as client, pytest.raises(
-        NotFoundError
-    ) as info:
+    with (
+        AimhubClient(api_key=KEY, base_url=wrong, max_retries=0) as client,
+        pytest.raises(NotFoundError) as info,
+    ):
         client.list_models()
     assert "Not Found" in str(info.value)
     assert "Check base_url" in str(info.value)
@@ -145,4 +154,3 @@ async def test_async_client_streams_the_same_way() -> None:
             chunks = [chunk async for chunk in stream]
     assert chunks[-1].choices[0].finish_reason in ("stop", "length")
     assert stream.partial_text.strip()
-

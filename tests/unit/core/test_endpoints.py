@@ -23,18 +23,41 @@ NEW_API_MODELS = {
     "success": True,
     "object": "list",
     "data": [
-        {"id": "gpt-4o-mini", "object": "model", "created": 1626777600, "owned_by": "openai",
-         "supported_endpoint_types": ["openai"]},
-        {"id": "bge-reranker-v2-m3", "object": "model", "created": 1626777600,
-         "owned_by": "custom", "supported_endpoint_types": ["jina-rerank"]},
-        {"id": "mj_imagine", "object": "model", "owned_by": "midjourney",
-         "supported_endpoint_types": None},
+        {
+            "id": "gpt-4o-mini",
+            "object": "model",
+            "created": 1626777600,
+            "owned_by": "openai",
+            "supported_endpoint_types": ["openai"],
+        },
+        {
+            "id": "bge-reranker-v2-m3",
+            "object": "model",
+            "created": 1626777600,
+            "owned_by": "custom",
+            "supported_endpoint_types": ["jina-rerank"],
+        },
+        {
+            "id": "mj_imagine",
+            "object": "model",
+            "owned_by": "midjourney",
+            "supported_endpoint_types": None,
+        },
     ],
 }
 ONE_API_MODELS = {
     "object": "list",
-    "data": [{"id": "gpt-4", "object": "model", "created": 1626777600, "owned_by": "openai",
-              "permission": [{"id": "modelperm-1"}], "root": "gpt-4", "parent": None}],
+    "data": [
+        {
+            "id": "gpt-4",
+            "object": "model",
+            "created": 1626777600,
+            "owned_by": "openai",
+            "permission": [{"id": "modelperm-1"}],
+            "root": "gpt-4",
+            "parent": None,
+        }
+    ],
 }
 
 
@@ -58,15 +81,19 @@ async def test_list_models_is_a_get_without_body_and_reads_both_gateways(
 
 async def test_chat_keeps_unknown_fields_and_tolerates_missing_ones(is_async: bool) -> None:
     body = {
-        "choices": [{"message": {"role": "assistant", "content": "hi",
-                                 "reasoning_content": "thinking"},
-                     "finish_reason": "stop",
-                     "usage": {"prompt_tokens": 1}}],
+        "choices": [
+            {
+                "message": {"role": "assistant", "content": "hi", "reasoning_content": "thinking"},
+                "finish_reason": "stop",
+                "usage": {"prompt_tokens": 1},
+            }
+        ],
         "usage": {"prompt_tokens": 3.0, "completion_tokens": "2", "total_tokens": None},
         "cost": 0.0012,
     }
-    reply = await call(make_client(FakeGateway(json_reply(200, body)), is_async), "chat",
-                       model="m", messages=HI)
+    reply = await call(
+        make_client(FakeGateway(json_reply(200, body)), is_async), "chat", model="m", messages=HI
+    )
     assert isinstance(reply, ChatCompletion)
     assert reply.id is None
     message = reply.choices[0].message
@@ -88,8 +115,11 @@ async def test_chat_posts_to_chat_completions_with_stream_false(is_async: bool) 
 
 
 async def test_complete_posts_legacy_completions(is_async: bool) -> None:
-    body = {"id": "cmpl-1", "object": "text_completion",
-            "choices": [{"index": 0, "text": "Once upon", "finish_reason": ""}]}
+    body = {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "choices": [{"index": 0, "text": "Once upon", "finish_reason": ""}],
+    }
     gateway = FakeGateway(json_reply(200, body))
     reply = await call(make_client(gateway, is_async), "complete", model="m", prompt="p")
     assert isinstance(reply, Completion)
@@ -106,12 +136,18 @@ async def test_complete_posts_legacy_completions(is_async: bool) -> None:
 async def test_embed_sends_the_body_as_given_and_keeps_any_vector_shape(
     is_async: bool, embedding: object
 ) -> None:
-    body = {"object": "list", "model": "e",
-            "data": [{"object": "embedding", "index": 0, "embedding": embedding}],
-            "usage": {"prompt_tokens": 2, "total_tokens": 2}}
+    body = {
+        "object": "list",
+        "model": "e",
+        "data": [{"object": "embedding", "index": 0, "embedding": embedding}],
+        "usage": {"prompt_tokens": 2, "total_tokens": 2},
+    }
     gateway = FakeGateway(json_reply(200, body))
-    reply = await call(make_client(gateway, is_async), "embed",
-                       {"model": "e", "input": ["hi"], "encoding_format": "float"})
+    reply = await call(
+        make_client(gateway, is_async),
+        "embed",
+        {"model": "e", "input": ["hi"], "encoding_format": "float"},
+    )
     assert isinstance(reply, EmbeddingResponse)
     assert reply.data[0].embedding == embedding
     assert gateway.bodies[0] == {"model": "e", "input": ["hi"], "encoding_format": "float"}
@@ -121,20 +157,36 @@ async def test_embed_sends_the_body_as_given_and_keeps_any_vector_shape(
 @pytest.mark.parametrize(
     "body",
     [
-        {"results": [{"index": 1, "relevance_score": 0.9, "document": {"text": "b"}},
-                     {"index": 0, "relevance_score": 0.1, "document": "a"}]},
-        {"data": [{"index": 1, "score": 0.9, "document": {"text": "b"}},
-                  {"index": 0, "score": 0.1, "document": "a"}], "model": "r"},
+        {
+            "results": [
+                {"index": 1, "relevance_score": 0.9, "document": {"text": "b"}},
+                {"index": 0, "relevance_score": 0.1, "document": "a"},
+            ]
+        },
+        {
+            "data": [
+                {"index": 1, "score": 0.9, "document": {"text": "b"}},
+                {"index": 0, "score": 0.1, "document": "a"},
+            ],
+            "model": "r",
+        },
     ],
     ids=["new-api-results", "data-and-score-aliases"],
 )
 async def test_rerank_reads_every_result_shape(is_async: bool, body: dict[str, object]) -> None:
     gateway = FakeGateway(json_reply(200, body))
-    reply = await call(make_client(gateway, is_async), "rerank",
-                       model="r", query="q", documents=["a", "b"], top_n=2)
+    reply = await call(
+        make_client(gateway, is_async),
+        "rerank",
+        model="r",
+        query="q",
+        documents=["a", "b"],
+        top_n=2,
+    )
     assert isinstance(reply, RerankResponse)
     assert [(r.index, r.relevance_score, r.text) for r in reply.results] == [
-        (1, 0.9, "b"), (0, 0.1, "a")
+        (1, 0.9, "b"),
+        (0, 0.1, "a"),
     ]
     assert gateway.requests[0].url.path == "/v1/rerank"
     assert gateway.bodies[0]["top_n"] == 2

@@ -12,8 +12,10 @@ from aimhub._exceptions import InsufficientQuotaError, RateLimitError
     ("message", "expected"),
     [
         ("Quota exceeded for metric: generate_content_requests per minute", RateLimitError),
-        ("You exceeded your current quota, please check your plan and billing details",
-         InsufficientQuotaError),
+        (
+            "You exceeded your current quota, please check your plan and billing details",
+            InsufficientQuotaError,
+        ),
         ("该令牌额度已用尽", InsufficientQuotaError),
         ("TPM quota exceeded", RateLimitError),
     ],

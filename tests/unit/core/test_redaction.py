@@ -185,8 +185,11 @@ async def test_debug_logs_show_method_url_status_latency_and_retries_but_no_secr
     with caplog.at_level(logging.DEBUG):
         await call(client, "chat", **ARGS)
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("aimhub"))
-    assert re.search(r"POST https://gateway\.test/v1/chat/completions\?key=\S+ -> ConnectError "
-                     r"in \d+ ms", ours)
+    assert re.search(
+        r"POST https://gateway\.test/v1/chat/completions\?key=\S+ -> ConnectError "
+        r"in \d+ ms",
+        ours,
+    )
     assert re.search(r"-> 429 in \d+ ms", ours)
     assert re.search(r"-> 200 in \d+ ms", ours)
     assert "attempt 1 of 3 failed (APIConnectionError): retrying in" in ours

@@ -156,9 +156,7 @@ async def test_timeout_after_retries_is_raised_as_api_timeout_error(is_async: bo
             InsufficientQuotaError,
         ),
         (
-            json_reply(
-                500, {"code": "quota_not_enough", "message": "用户额度不足", "data": None}
-            ),
+            json_reply(500, {"code": "quota_not_enough", "message": "用户额度不足", "data": None}),
             InsufficientQuotaError,
         ),
         (json_reply(403, {"error": {"message": "该令牌无权访问模型 m"}}), PermissionDeniedError),
@@ -308,8 +306,11 @@ async def test_stream_is_never_retried_after_it_has_yielded(
     is_async: bool, sleeps: list[float]
 ) -> None:
     broken = sse_reply(
-        [sse(chat_chunk("Hel"), done=False), sse(chat_chunk("lo"), done=False),
-         httpx.ReadError("connection reset by peer")]
+        [
+            sse(chat_chunk("Hel"), done=False),
+            sse(chat_chunk("lo"), done=False),
+            httpx.ReadError("connection reset by peer"),
+        ]
     )
     gateway = FakeGateway(broken, sse_reply([sse(chat_chunk("never"))]))
     client = make_client(gateway, is_async, max_retries=3)
@@ -353,8 +354,9 @@ async def test_body_read_failure_after_headers_is_not_retried(
 
 
 async def test_discarded_error_responses_are_closed_before_retrying(is_async: bool) -> None:
-    failing = sse_reply([b'{"error": {"message": "busy"}}'], status=503,
-                        content_type="application/json")
+    failing = sse_reply(
+        [b'{"error": {"message": "busy"}}'], status=503, content_type="application/json"
+    )
     gateway = FakeGateway(failing, OK)
     client = make_client(gateway, is_async, max_retries=1)
     await call(client, "chat", **ARGS)

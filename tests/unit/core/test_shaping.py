@@ -76,12 +76,8 @@ def test_strict_is_removed_for_upstreams_that_ignore_it() -> None:
 def test_json_schema_fallback_puts_the_schema_in_a_system_message() -> None:
     fmt = {"type": "json_schema", "json_schema": {"schema": {"type": "object", "required": ["a"]}}}
     out = shaped("deepseek-chat", response_format=fmt, messages=[USER])
-    assert (
-        out["messages"][0]["role"] == "system"
-    )
-    assert (
-        '"required": ["a"]' in out["messages"][0]["content"]
-    )
+    assert out["messages"][0]["role"] == "system"
+    assert '"required": ["a"]' in out["messages"][0]["content"]
     assert out["messages"][1] == USER
 
 

@@ -37,8 +37,12 @@ from tests.fakes import (
 )
 
 ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
-HELLO = [chat_chunk(role="assistant"), chat_chunk("Hel"), chat_chunk("lo"),
-         chat_chunk(finish_reason="stop")]
+HELLO = [
+    chat_chunk(role="assistant"),
+    chat_chunk("Hel"),
+    chat_chunk("lo"),
+    chat_chunk(finish_reason="stop"),
+]
 
 
 def texts(chunks: list[ChatCompletionChunk]) -> str:
@@ -85,8 +89,10 @@ async def test_stream_options_none_opts_out_and_explicit_value_is_kept(is_async:
         sse(*HELLO, eol="\r\n"),
         sse(*HELLO, eol="\r"),
         sse(*HELLO, done=False),
-        b": PING\n\n" + sse(*HELLO[:2]) .replace(b"data: [DONE]\n\n", b": retrying\n\n")
-        + b"event: delta\n" + sse(*HELLO[2:]),
+        b": PING\n\n"
+        + sse(*HELLO[:2]).replace(b"data: [DONE]\n\n", b": retrying\n\n")
+        + b"event: delta\n"
+        + sse(*HELLO[2:]),
         b"".join(
             b"data: " + json.dumps(c, indent=1).replace("\n", "\ndata: ").encode() + b"\n\n"
             for c in HELLO
@@ -111,10 +117,19 @@ async def test_chinese_answer_split_one_byte_at_a_time(is_async: bool) -> None:
 
 
 async def test_empty_choices_and_usage_only_chunks_do_not_crash(is_async: bool) -> None:
-    filter_results = {"id": "", "object": "", "created": 0, "model": "", "choices": [],
-                      "prompt_filter_results": [{"prompt_index": 0}]}
-    usage_only = {**chat_chunk(), "choices": [],
-                  "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}}
+    filter_results = {
+        "id": "",
+        "object": "",
+        "created": 0,
+        "model": "",
+        "choices": [],
+        "prompt_filter_results": [{"prompt_index": 0}],
+    }
+    usage_only = {
+        **chat_chunk(),
+        "choices": [],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
+    }
     null_choices = {**chat_chunk(), "choices": None}
     wire = sse(filter_results, *HELLO, null_choices, usage_only)
     chunks = await stream_of(is_async, sse_reply([wire]))
@@ -151,9 +166,15 @@ async def test_events_after_done_are_not_read(is_async: bool) -> None:
 
 
 async def test_stream_complete_yields_legacy_completion_chunks(is_async: bool) -> None:
-    pieces = [{"id": "cmpl-1", "object": "text_completion", "model": "m",
-               "choices": [{"index": 0, "text": t, "finish_reason": f}]}
-              for t, f in (("Once", None), (" upon", "length"))]
+    pieces = [
+        {
+            "id": "cmpl-1",
+            "object": "text_completion",
+            "model": "m",
+            "choices": [{"index": 0, "text": t, "finish_reason": f}],
+        }
+        for t, f in (("Once", None), (" upon", "length"))
+    ]
     gateway = FakeGateway(sse_reply([sse(*pieces)]))
     client = make_client(gateway, is_async)
     chunks = await collect(await call(client, "stream_complete", model="m", prompt="p"))
@@ -168,8 +189,11 @@ async def test_stream_complete_yields_legacy_completion_chunks(is_async: bool) -
 @pytest.mark.parametrize(
     ("status", "body", "expected"),
     [
-        (200, {"error": {"message": "当前分组 default 下对于模型 m 无可用渠道"}},
-         ModelNotAvailableError),
+        (
+            200,
+            {"error": {"message": "当前分组 default 下对于模型 m 无可用渠道"}},
+            ModelNotAvailableError,
+        ),
         (401, {"error": {"message": "该令牌额度已用尽"}}, InsufficientQuotaError),
         (429, {"error": {"message": "您已达到请求数限制：1分钟内最多请求3次"}}, RateLimitError),
     ],
@@ -223,8 +247,11 @@ async def test_whole_json_reply_to_a_stream_request_yields_one_equivalent_chunk(
 
 
 async def test_whole_json_completion_to_stream_complete_yields_it_once(is_async: bool) -> None:
-    whole = {"id": "c", "object": "text_completion",
-             "choices": [{"index": 0, "text": "whole", "finish_reason": "stop"}]}
+    whole = {
+        "id": "c",
+        "object": "text_completion",
+        "choices": [{"index": 0, "text": "whole", "finish_reason": "stop"}],
+    }
     client = make_client(FakeGateway(json_reply(200, whole)), is_async)
     chunks = await collect(await call(client, "stream_complete", model="m", prompt="p"))
     assert [c.choices[0].text for c in chunks] == ["whole"]
@@ -236,21 +263,26 @@ async def test_whole_json_completion_to_stream_complete_yields_it_once(is_async:
 @pytest.mark.parametrize(
     ("error_wire", "expected"),
     [
-        (b'data: {"error": {"message": "upstream failed", "type": "upstream_error"}}\n\n',
-         APIStreamError),
-        (b'{"error":{"message":"upstream failed","type":"new_api_error"}}',  # bare, c.JSON
-         APIStreamError),
-        (b'{"error":{"message":"upstream failed","type":"new_api_error"}}\n\n',
-         APIStreamError),
-        (b'event: error\ndata: {"type": "overloaded_error", "message": "upstream failed"}\n\n',
-         APIStreamError),
-        (b'data: {"error": {"message": "upstream failed: saturated", "code": 429}}\n\n',
-         RateLimitError),
-        (b'data: {"error": {"message": "upstream failed", "code": 500}}\n\n',
-         InternalServerError),
+        (
+            b'data: {"error": {"message": "upstream failed", "type": "upstream_error"}}\n\n',
+            APIStreamError,
+        ),
+        (
+            b'{"error":{"message":"upstream failed","type":"new_api_error"}}',  # bare, c.JSON
+            APIStreamError,
+        ),
+        (b'{"error":{"message":"upstream failed","type":"new_api_error"}}\n\n', APIStreamError),
+        (
+            b'event: error\ndata: {"type": "overloaded_error", "message": "upstream failed"}\n\n',
+            APIStreamError,
+        ),
+        (
+            b'data: {"error": {"message": "upstream failed: saturated", "code": 429}}\n\n',
+            RateLimitError,
+        ),
+        (b'data: {"error": {"message": "upstream failed", "code": 500}}\n\n', InternalServerError),
     ],
-    ids=["data-error", "bare-json-no-newline", "bare-json", "event-error", "code-429",
-         "code-500"],
+    ids=["data-error", "bare-json-no-newline", "bare-json", "event-error", "code-429", "code-500"],
 )
 async def test_error_object_inside_the_stream_raises_with_partial_text(
     is_async: bool, error_wire: bytes, expected: type[Exception]
@@ -281,8 +313,7 @@ async def test_connection_dropped_right_after_done_ends_the_stream_quietly(is_as
         sse(chat_chunk("Once"), done=False),
         b"data: [DONE]\n\n",
         httpx.RemoteProtocolError(
-            "peer closed connection without sending complete message body "
-            "(incomplete chunked read)"
+            "peer closed connection without sending complete message body (incomplete chunked read)"
         ),
     ]
     gateway = FakeGateway(sse_reply(network))

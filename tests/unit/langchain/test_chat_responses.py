@@ -234,21 +234,13 @@ def test_malformed_arguments_land_in_invalid_tool_calls() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"x": '}}
     answer = make_llm(Gateway(completion(None, tool_calls=[call], finish="tool_calls"))).invoke("x")
     assert answer.tool_calls == []
-    assert (
-        answer.invalid_tool_calls[0]["name"] == "f"
-    )
-    assert (
-        answer.invalid_tool_calls[0]["args"] == '{"x": '
-    )
+    assert answer.invalid_tool_calls[0]["name"] == "f"
+    assert answer.invalid_tool_calls[0]["args"] == '{"x": '
     streamed = _collect(list(make_llm(Gateway(sse(delta(tool_calls=[call])))).stream("x")))
     # Streamed calls are parsed by LangChain's own chunk merging (partial-JSON repair); the
     # gateway's raw arguments stay on the chunks, never lost.
-    assert (
-        streamed.tool_call_chunks[0]["args"] == '{"x": '
-    )
-    assert (
-        streamed.tool_call_chunks[0]["id"] == "c1"
-    )
+    assert streamed.tool_call_chunks[0]["args"] == '{"x": '
+    assert streamed.tool_call_chunks[0]["id"] == "c1"
 
 
 @both
@@ -359,9 +351,7 @@ def test_key_never_appears_in_repr_or_serialisation() -> None:
     assert "sk-unit-test-key" not in str(llm)
     dumped = dumps(llm)
     assert "sk-unit-test-key" not in dumped
-    assert json.loads(dumped)["kwargs"]["api_key"]["id"] == [
-        "AIMHUB_API_KEY"
-    ]
+    assert json.loads(dumped)["kwargs"]["api_key"]["id"] == ["AIMHUB_API_KEY"]
 
 
 def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

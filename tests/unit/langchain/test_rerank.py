@@ -119,6 +119,7 @@ class _FixedRetriever(BaseRetriever):
 async def test_works_inside_contextual_compression_retriever(is_async: bool) -> None:
     # ContextualCompressionRetriever lives in langchain-classic since LangChain 1.0.
     from langchain_classic import retrievers
+
     gateway = FakeGateway(json_reply(200, rerank_body(RESULTS)))
     retriever = retrievers.ContextualCompressionRetriever(
         base_compressor=make_reranker(gateway, is_async, top_n=1),
