@@ -243,6 +243,18 @@ def chat_chunk(
     }
 
 
+def prompt_filter_chunk() -> dict[str, Any]:
+    """The choice-less chunk Azure-backed channels send first, carrying only filter results."""
+    return {
+        "id": "",
+        "object": "",
+        "created": 0,
+        "model": "",
+        "choices": [],
+        "prompt_filter_results": [{"prompt_index": 0}],
+    }
+
+
 def chat_completion(content: str = "Hello!", **extra: Any) -> dict[str, Any]:
     """A whole `chat.completion`."""
     return {

@@ -29,6 +29,7 @@ from tests.fakes import (
     drain,
     json_reply,
     make_client,
+    prompt_filter_chunk,
     split_every,
     sse,
     sse_reply,
@@ -37,14 +38,7 @@ from tests.fakes import (
 ARGS: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
 USAGE = {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
 WIRE_CHUNKS = [
-    {
-        "id": "",
-        "object": "",
-        "created": 0,
-        "model": "",
-        "choices": [],
-        "prompt_filter_results": [{"prompt_index": 0}],
-    },
+    prompt_filter_chunk(),
     chat_chunk(role="assistant", refusal=None),
     chat_chunk("<think>\nhm"),
     chat_chunk("m</think>\n\nHel", finish_reason=""),

@@ -29,6 +29,7 @@ from tests.fakes import (
     drain,
     json_reply,
     make_client,
+    prompt_filter_chunk,
     split_every,
     sse,
     sse_reply,
@@ -117,21 +118,13 @@ async def test_chinese_answer_split_one_byte_at_a_time(is_async: bool) -> None:
 
 
 async def test_empty_choices_and_usage_only_chunks_do_not_crash(is_async: bool) -> None:
-    filter_results = {
-        "id": "",
-        "object": "",
-        "created": 0,
-        "model": "",
-        "choices": [],
-        "prompt_filter_results": [{"prompt_index": 0}],
-    }
     usage_only = {
         **chat_chunk(),
         "choices": [],
         "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7},
     }
     null_choices = {**chat_chunk(), "choices": None}
-    wire = sse(filter_results, *HELLO, null_choices, usage_only)
+    wire = sse(prompt_filter_chunk(), *HELLO, null_choices, usage_only)
     chunks = await stream_of(is_async, sse_reply([wire]))
     assert texts(chunks) == "Hello"
     assert chunks[0].choices == []
